@@ -1,0 +1,3 @@
+"""qa-actions: one QA suite for every Python repository."""
+
+__version__ = "0.1.0"

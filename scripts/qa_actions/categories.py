@@ -1,0 +1,53 @@
+"""Problem codes and the category (critical / high / medium / low) each gets by default.
+
+A problem is looked up first as `<source>.<code>` (source being a tier, scan or gate name), then
+as `<code>`; `[tool.qa.categories]` entries of either form override the defaults below.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Category = Literal["critical", "high", "medium", "low"]
+
+CATEGORY_ORDER: tuple[Category, ...] = ("critical", "high", "medium", "low")
+
+DEFAULT_CATEGORIES: dict[str, Category] = {
+    # the system could not run
+    "tier-error": "critical",
+    "tier-timeout": "critical",
+    "missing-tool": "critical",
+    # test outcomes
+    "test-failure": "high",
+    "test-error": "high",
+    "smoke.test-failure": "critical",
+    "smoke.test-error": "critical",
+    "chaos.test-failure": "medium",
+    "chaos.test-error": "medium",
+    "flaky-test": "low",
+    # gates
+    "coverage-gate": "medium",
+    "coverage-missing": "medium",
+    # security scans
+    "scan-error": "critical",
+    "finding-high": "high",
+    "finding-medium": "medium",
+    "finding-low": "low",
+    "vulnerable-dependency": "high",
+}
+
+KNOWN_CODES: frozenset[str] = frozenset(key.rsplit(".", 1)[-1] for key in DEFAULT_CATEGORIES)
+
+
+def categorize(source: str, code: str, overrides: dict[str, Category]) -> Category:
+    """The category of a problem `code` raised by `source`, user overrides first."""
+    for table in (overrides, DEFAULT_CATEGORIES):
+        for key in (f"{source}.{code}", code):
+            if key in table:
+                return table[key]
+    return "high"
+
+
+def at_least(category: Category, threshold: Category) -> bool:
+    """True when `category` is as severe as `threshold` or more."""
+    return CATEGORY_ORDER.index(category) <= CATEGORY_ORDER.index(threshold)

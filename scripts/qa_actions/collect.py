@@ -1,0 +1,124 @@
+"""`qa collect`: raw tool output in a results folder becomes one typed `RunResult`.
+
+Tier folders are found by their `tier.json` anywhere under the results folder, so folders
+downloaded from several matrix jobs (one artifact per tier or shard) merge without renaming.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .coverage_report import read_coverage
+from .errors import InputError
+from .fsutil import read_limited
+from .junit import MAX_FAILURES, SLOWEST, JUnitReport, parse_junit
+from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, MANIFEST, TierManifest, read_manifest
+from .model import CoverageResult, RunInfo, RunResult, ScanResult, TierResult
+from .schema import Rules, build, same_key
+
+SCAN_MANIFEST = "scan.json"
+COMBINED = "combined"
+MAX_SCAN_BYTES = 256 * 1024 * 1024
+
+
+@dataclass
+class TierPart:
+    """One folder of one tier: the whole tier, or one shard of it."""
+
+    folder: Path
+    manifest: TierManifest
+    junit: JUnitReport | None
+
+
+def collect(results: Path, run: RunInfo) -> RunResult:
+    """Build the model from everything under `results` (gates are applied later, by evaluate)."""
+    if not results.is_dir():
+        raise InputError(f"results folder {results} does not exist: run `qa tier` or `qa run` first")
+    parts: dict[str, list[TierPart]] = defaultdict(list)
+    for path in sorted(results.rglob(MANIFEST)):
+        part = read_part(path.parent)
+        parts[part.manifest.tier].append(part)
+    tiers = {name: merge_tier(name, group, results) for name, group in parts.items()}
+    scans = {scan.name: scan for scan in _read_scans(results)}
+    return RunResult(run=run, tiers=tiers, scans=scans)
+
+
+def read_part(folder: Path) -> TierPart:
+    """Read one tier folder written by `qa tier`."""
+    junit_path = folder / JUNIT
+    junit = parse_junit(junit_path) if junit_path.is_file() else None
+    return TierPart(folder, read_manifest(folder / MANIFEST), junit)
+
+
+def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
+    """One TierResult from the tier's parts; shards add up, coverage is combined across them."""
+    manifests = [p.manifest for p in parts]
+    reports = [p.junit for p in parts if p.junit is not None]
+    result = TierResult(name=name, status=_status(parts), shards=len(parts))
+    result.duration_s = max(m.duration_s for m in manifests)
+    problem = next((m for m in manifests if m.status == "error"), None)
+    if problem is not None:
+        result.reason, result.error_code = problem.reason, problem.error_code
+    elif result.status == "skipped":
+        result.reason = manifests[0].reason
+    for report in reports:
+        result.counts += report.counts
+        result.failures.extend(report.failures[: MAX_FAILURES - len(result.failures)])
+    result.slowest = heapq.nlargest(SLOWEST, (t for r in reports for t in r.slowest), key=lambda t: t.duration_s)
+    if result.status in ("passed", "failed"):
+        result.coverage = _coverage(name, parts, results)
+    return result
+
+
+def _status(parts: list[TierPart]) -> str:
+    if any(p.manifest.status == "error" for p in parts):
+        return "error"
+    if any(p.junit and (p.junit.counts.failed or p.junit.counts.errors) for p in parts):
+        return "failed"
+    if any(p.manifest.status == "ran" for p in parts):
+        return "passed"
+    return "skipped"
+
+
+def _coverage(name: str, parts: list[TierPart], results: Path) -> CoverageResult | None:
+    gate = next((p.manifest.coverage_gate for p in parts), None)
+    measured = [p for p in parts if (p.folder / COVERAGE_JSON).is_file()]
+    if not measured:
+        return None if gate is None else CoverageResult(percent=None, gate=gate)
+    if len(measured) == 1:
+        return read_coverage(measured[0].folder / COVERAGE_JSON, gate)
+    return combine_coverage([p.folder / COVERAGE_DATA for p in measured], results / COMBINED / name, gate)
+
+
+def combine_coverage(data_files: list[Path], out: Path, gate: float | None) -> CoverageResult:
+    """Exact coverage of a sharded tier: combine the shards' data, then report once."""
+    from coverage import Coverage
+    from coverage.exceptions import CoverageException
+
+    missing = [str(p) for p in data_files if not p.is_file()]
+    if missing:
+        raise InputError(f"cannot combine coverage: {missing[0]} is missing (upload coverage.data with each shard)")
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        coverage = Coverage(data_file=str(out / COVERAGE_DATA))
+        coverage.combine([str(p) for p in data_files], keep=True, strict=True)
+        coverage.save()
+        coverage.json_report(outfile=str(out / COVERAGE_JSON))
+    except CoverageException as exc:
+        raise InputError(f"cannot combine coverage of {len(data_files)} shards: {exc}") from None
+    return read_coverage(out / COVERAGE_JSON, gate)
+
+
+def _read_scans(results: Path) -> list[ScanResult]:
+    scans = []
+    for path in sorted(results.rglob(SCAN_MANIFEST)):
+        try:
+            data = json.loads(read_limited(path, MAX_SCAN_BYTES))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: not valid JSON: {exc}") from None
+        scans.append(build(ScanResult, data, "scan", Rules(path, key=same_key, strict=False, error=InputError)))
+    return scans

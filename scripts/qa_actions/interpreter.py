@@ -1,0 +1,81 @@
+"""The project's own Python: which one it is, its version, and which test plugins it has.
+
+Tests run under the project's interpreter, not ours (DESIGN.md: two environments, never mixed),
+so before a tier runs we ask that interpreter what it can do, once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from .errors import QaError
+
+PROBED_MODULES = ("pytest", "pytest_cov", "pytest_timeout", "xdist", "pytest_split", "pytest_rerunfailures")
+
+_PROBE = (
+    "import sys, json, importlib.util as u;"
+    f"print(json.dumps({{'executable': sys.executable, 'version': list(sys.version_info[:3]),"
+    f"'modules': {{m: u.find_spec(m) is not None for m in {list(PROBED_MODULES)!r}}}}}))"
+)
+
+# what to tell the user to install for each module we need
+PIP_NAMES = {"pytest_cov": "pytest-cov", "pytest_timeout": "pytest-timeout", "xdist": "pytest-xdist",
+             "pytest_split": "pytest-split", "pytest_rerunfailures": "pytest-rerunfailures"}
+
+
+class MissingTool(QaError):
+    """The interpreter or a plugin a tier needs is not there; reported as a `missing-tool` problem."""
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    executable: str
+    version: tuple[int, int, int]
+    modules: frozenset[str]
+
+    def require(self, *modules: str) -> None:
+        missing = [m for m in modules if m not in self.modules]
+        if missing:
+            names = " ".join(PIP_NAMES.get(m, m) for m in missing)
+            raise MissingTool(f"{self.executable} lacks {names}: install it there (pip install {names})"
+                              " or point `[tool.qa] python` at an interpreter that has it")
+
+    @property
+    def supports_sysmon(self) -> bool:
+        """coverage.py's fast `sys.monitoring` core exists from Python 3.12."""
+        return self.version >= (3, 12)
+
+    @property
+    def sysmon_branch(self) -> bool:
+        """Branch coverage under sysmon needs Python 3.14; before that coverage.py falls back to its tracer."""
+        return self.version >= (3, 14)
+
+
+def default_python() -> str:
+    """`python` on PATH (the project's environment in CI and in an activated venv), else ours."""
+    for name in ("python", "python3"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return sys.executable
+
+
+@functools.cache
+def probe(python: str) -> Interpreter:
+    command = shutil.which(python) or python
+    try:
+        done = subprocess.run([command, "-c", _PROBE], capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise MissingTool(f"cannot start the test interpreter `{python}`: {exc}") from None
+    try:
+        data = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise MissingTool(f"`{python}` is not a working Python 3 interpreter: {detail}") from None
+    modules = frozenset(name for name, present in data["modules"].items() if present)
+    return Interpreter(data["executable"], tuple(data["version"]), modules)

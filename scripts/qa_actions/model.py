@@ -1,0 +1,173 @@
+"""The results model: what every step after `run` reads and writes (`results.json`).
+
+The core keys are a contract with users' own scripts (see DESIGN.md): extend, never rename.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .categories import Category
+from .errors import InputError
+from .fsutil import atomic_write_text, read_limited
+from .schema import Rules, build, same_key
+
+SCHEMA_VERSION = 1
+MAX_RESULTS_BYTES = 256 * 1024 * 1024
+
+TierStatus = Literal["passed", "failed", "skipped", "error"]
+Verdict = Literal["passed", "failed"]
+
+
+@dataclass
+class Counts:
+    tests: int = 0
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+    flaky: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(dataclasses.astuple(self), dataclasses.astuple(other), strict=True)))
+
+
+@dataclass
+class Failure:
+    """A failed or erroring test, located at the line that failed when the report says so."""
+
+    test: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    kind: Literal["failure", "error"] = "failure"
+    traceback: str = ""
+
+
+@dataclass
+class CaseTiming:
+    test: str
+    duration_s: float
+    file: str | None = None
+
+
+@dataclass
+class CoverageResult:
+    """Line coverage of one tier; `percent` is None when a gated tier produced no report."""
+
+    percent: float | None
+    gate: float | None = None
+    covered_lines: int = 0
+    num_statements: int = 0
+
+    @property
+    def meets_gate(self) -> bool:
+        if self.gate is None:
+            return True
+        return self.percent is not None and round(self.percent, 2) >= self.gate
+
+
+@dataclass
+class TierResult:
+    name: str
+    status: TierStatus
+    counts: Counts = field(default_factory=Counts)
+    duration_s: float = 0.0
+    coverage: CoverageResult | None = None
+    failures: list[Failure] = field(default_factory=list)
+    slowest: list[CaseTiming] = field(default_factory=list)
+    reason: str | None = None
+    error_code: str | None = None
+    shards: int = 1
+
+
+@dataclass
+class Finding:
+    """One security finding, from a code scanner or a dependency audit."""
+
+    tool: str
+    rule: str
+    severity: Literal["high", "medium", "low"]
+    message: str = ""
+    confidence: str | None = None
+    file: str | None = None
+    line: int | None = None
+    cwe: str | None = None
+    cve: str | None = None
+    package: str | None = None
+    version: str | None = None
+    fix_version: str | None = None
+    fingerprint: str | None = None
+
+
+@dataclass
+class ScanResult:
+    name: str
+    status: TierStatus
+    findings: list[Finding] = field(default_factory=list)
+    reason: str | None = None
+    duration_s: float = 0.0
+
+
+@dataclass
+class Problem:
+    """Anything wrong with a run, categorised; one line of `.errors/errors.jsonl`."""
+
+    category: Category
+    source: str
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    blocking: bool = True
+
+
+@dataclass
+class RunInfo:
+    """Where and when the run happened (filled from the GitHub environment when present)."""
+
+    run_id: str
+    time: str
+    commit: str | None = None
+    branch: str | None = None
+    event: str | None = None
+    repository: str | None = None
+
+
+@dataclass
+class RunResult:
+    run: RunInfo
+    tiers: dict[str, TierResult] = field(default_factory=dict)
+    scans: dict[str, ScanResult] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    verdict: Verdict = "passed"
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        return {"schema_version": data.pop("schema_version"), **data}
+
+
+def save_results(result: RunResult, path: Path) -> None:
+    atomic_write_text(path, json.dumps(result.to_dict(), indent=2) + "\n")
+
+
+def load_results(path: Path) -> RunResult:
+    """Read a results.json, rejecting other schema versions and malformed content by name."""
+    if not path.is_file():
+        raise InputError(f"{path} not found: run `qa collect` (or `qa run`) first")
+    text = read_limited(path, MAX_RESULTS_BYTES)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a JSON object")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise InputError(f"{path}: schema_version {version!r} is not supported (expected {SCHEMA_VERSION})")
+    return build(RunResult, data, "results", Rules(path, key=same_key, strict=False, error=InputError))

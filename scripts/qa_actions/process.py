@@ -1,0 +1,86 @@
+"""Run a tool as a subprocess: stream its output live, keep a log and a tail, enforce a time limit."""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+TAIL_LINES = 40
+KILL_GRACE_S = 5.0
+
+
+@dataclass
+class ProcessOutcome:
+    exit_code: int | None
+    timed_out: bool
+    duration_s: float
+    tail: list[str]
+
+    def tail_text(self, lines: int = 15) -> str:
+        return "\n".join(self.tail[-lines:])
+
+
+def run_streaming(
+    command: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    log_path: Path,
+    timeout_s: float | None,
+    echo: bool,
+) -> ProcessOutcome:
+    """Run `command`, echoing its output when `echo`, logging it to `log_path`; kill it after `timeout_s`."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+    started = time.monotonic()
+    with log_path.open("w", encoding="utf-8", errors="replace") as log:
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, errors="replace", bufsize=1, start_new_session=True,
+        )
+        reader = threading.Thread(target=_pump, args=(process, log, tail, echo), daemon=True)
+        reader.start()
+        timed_out = False
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(process)
+        reader.join(timeout=KILL_GRACE_S)
+    return ProcessOutcome(
+        exit_code=None if timed_out else process.returncode,
+        timed_out=timed_out,
+        duration_s=time.monotonic() - started,
+        tail=list(tail),
+    )
+
+
+def _pump(process: subprocess.Popen[str], log: object, tail: collections.deque[str], echo: bool) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        log.write(line)  # type: ignore[attr-defined]
+        tail.append(line.rstrip("\n"))
+        if echo:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """Stop the tool and everything it started (pytest-xdist workers, servers under test)."""
+    for sig, wait in ((signal.SIGTERM, KILL_GRACE_S), (signal.SIGKILL, None)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue

@@ -1,0 +1,1 @@
+"""Renderers: model in, text out. No I/O and no GitHub here."""

@@ -1,0 +1,54 @@
+"""The table `qa run` prints at the end: one row per tier and scan, then the verdict."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..categories import CATEGORY_ORDER
+from ..model import RunResult, TierResult
+from . import format as fmt
+
+HEADERS = ("tier", "tests", "passed", "failed", "skipped", "duration", "coverage", "status")
+SCAN_HEADERS = ("scan", "findings", "high", "medium", "low", "duration", "", "status")
+
+
+def render_table(run: RunResult) -> str:
+    rows = [HEADERS] + [_tier_row(t) for t in run.tiers.values()]
+    if run.scans:
+        rows.append(SCAN_HEADERS)
+        for scan in run.scans.values():
+            severities = Counter(f.severity for f in scan.findings)
+            rows.append((scan.name, str(len(scan.findings)), str(severities["high"]), str(severities["medium"]),
+                         str(severities["low"]), fmt.duration(scan.duration_s), "", _status(scan.status, scan.reason)))
+    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(HEADERS) - 1)]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row[:-1])]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines) + "\n\n" + render_verdict(run) + "\n"
+
+
+def _tier_row(tier: TierResult) -> tuple[str, ...]:
+    c = tier.counts
+    coverage = fmt.coverage(tier.coverage)
+    if tier.coverage is not None and not tier.coverage.meets_gate:
+        coverage += " ✗"
+    return (tier.name, str(c.tests), str(c.passed), str(c.failed + c.errors), str(c.skipped),
+            fmt.duration(tier.duration_s), coverage, _status(tier.status, tier.reason))
+
+
+def _status(status: str, reason: str | None) -> str:
+    if status in ("skipped", "error") and reason:
+        return f"{status} ({_clip(reason)})"
+    return status
+
+
+def _clip(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_verdict(run: RunResult) -> str:
+    counts = Counter(p.category for p in run.problems)
+    tally = ", ".join(f"{counts.get(c, 0)} {c}" for c in CATEGORY_ORDER)
+    return f"verdict: {run.verdict.upper()}  (problems: {tally})"

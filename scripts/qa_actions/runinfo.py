@@ -1,0 +1,35 @@
+"""Where a run happened: GitHub Actions' environment when present, the local git checkout otherwise."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .model import RunInfo
+
+
+def current_run(project: Path) -> RunInfo:
+    now = datetime.now(UTC)
+    env = os.environ
+    run_id = env.get("GITHUB_RUN_ID")
+    if run_id:
+        run_id = f"{run_id}.{env.get('GITHUB_RUN_ATTEMPT', '1')}"
+    return RunInfo(
+        run_id=run_id or f"local-{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}",
+        time=now.isoformat(timespec="seconds"),
+        commit=env.get("GITHUB_SHA") or _git(project, "rev-parse", "HEAD"),
+        branch=env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME") or _git(project, "branch", "--show-current"),
+        event=env.get("GITHUB_EVENT_NAME") or "local",
+        repository=env.get("GITHUB_REPOSITORY"),
+    )
+
+
+def _git(project: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
