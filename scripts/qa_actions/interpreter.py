@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -57,7 +58,9 @@ class Interpreter:
 
 
 def default_python() -> str:
-    """`python` on PATH (the project's environment in CI and in an activated venv), else ours."""
+    """`$QA_PYTHON`, else `python` on PATH (the project's environment in CI and in an activated venv), else ours."""
+    if os.environ.get("QA_PYTHON"):
+        return os.environ["QA_PYTHON"]
     for name in ("python", "python3"):
         found = shutil.which(name)
         if found:

@@ -37,11 +37,10 @@ _LOCATION = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+):", re.MULTIL
 
 
 class Case(TestCase):
-    """A test case with the attributes pytest's xunit1 reports add (0-based `line`) read as text."""
+    """A test case with the attributes pytest's xunit1 reports add (`line` is 0-based), read as text."""
 
     file = Attr()
     line = Attr()
-    time_text = Attr("time")
 
 
 @dataclass
@@ -91,7 +90,7 @@ def _add_case(
 ) -> None:
     counts = report.counts
     counts.tests += 1
-    duration = _duration(case)
+    duration = _duration(elem.get("time"))
     report.duration_s += duration
     test = case_id(case)
     timing = CaseTiming(test=test, duration_s=round(duration, 3), file=case.file)
@@ -120,8 +119,8 @@ def _add_case(
         report.failures.append(_failure(case, test, problem, "error" if is_error else "failure"))
 
 
-def _duration(case: Case) -> float:
-    raw = case.time_text
+def _duration(raw: str | None) -> float:
+    """Seconds from a `time` attribute ("1,234.5" accepted); a missing or unreadable time counts as 0."""
     if not raw:
         return 0.0
     try:

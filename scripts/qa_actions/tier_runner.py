@@ -6,6 +6,7 @@ Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,8 @@ from .interpreter import Interpreter, MissingTool, default_python, probe
 from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, OUTPUT_LOG, TierManifest, write_manifest
 from .process import run_streaming
 from .sources import coverage_sources
+
+_ERROR_LINE = re.compile(r"error:|^E\s|^INTERNALERROR|^ERROR", re.IGNORECASE)
 
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
@@ -95,7 +98,7 @@ def _last_meaningful(tail: list[str]) -> str:
     """The line of pytest's output most likely to explain a crash."""
     for line in reversed(tail):
         text = line.strip()
-        if text.startswith(("ERROR", "E ", "error:", "pytest: error", "INTERNALERROR")):
+        if _ERROR_LINE.search(text) and "usage:" not in text:
             return text.removeprefix("E ").strip()
     meaningful = [line.strip() for line in tail if line.strip() and not set(line.strip()) <= set("=-_ ")]
     return meaningful[-1] if meaningful else "no output"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from ledger import Inventory, Item, Money, Store
 
 DATA = Path(__file__).parent / "data"

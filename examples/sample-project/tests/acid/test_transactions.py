@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from ledger import InsufficientStock, Inventory, Item, Money, Store
 
 

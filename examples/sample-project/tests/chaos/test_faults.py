@@ -5,6 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from ledger import Inventory, Item, LedgerError, Money, Store
 from ledger.pricing import refresh_prices
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from ledger import Inventory, Store
 from ledger.api import serve_in_background
 from ledger.importer import import_items

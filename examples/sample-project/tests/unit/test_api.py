@@ -6,6 +6,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+
 from ledger import Inventory
 from ledger.api import main, serve_in_background
 

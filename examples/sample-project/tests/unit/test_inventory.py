@@ -1,4 +1,5 @@
 import pytest
+
 from ledger import InsufficientStock, Inventory, Item, Money, UnknownItem, ValidationError
 from ledger.models import Kind
 

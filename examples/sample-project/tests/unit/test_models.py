@@ -1,4 +1,5 @@
 import pytest
+
 from ledger import Item, Money, Movement, ValidationError
 from ledger.models import Kind, check_quantity, check_sku
 

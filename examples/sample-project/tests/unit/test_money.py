@@ -1,4 +1,5 @@
 import pytest
+
 from ledger import Money, ValidationError
 
 

@@ -1,6 +1,7 @@
 import asyncio
 
 import pytest
+
 from ledger import Inventory, LedgerError, Money
 from ledger.pricing import fetch_with_retry, refresh_prices
 

@@ -1,0 +1,52 @@
+"""Fixtures for qa-actions' own tests: copies of the sample project and a way to run `qa`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "examples" / "sample-project"
+IGNORED = shutil.ignore_patterns("qa-results", ".errors", "__pycache__", ".pytest_cache", "*.pyc")
+
+
+def qa(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+       timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the `qa` CLI as a user would, in a subprocess, with our interpreter as the project's."""
+    full_env = {**os.environ, "QA_PYTHON": sys.executable, **(env or {})}
+    for name in [k for k in full_env if k.startswith("GITHUB_")]:
+        if env is None or name not in env:
+            del full_env[name]
+    return subprocess.run([sys.executable, "-m", "qa_actions", *map(str, args)], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def read_errors(project: Path) -> list[dict]:
+    lines = (project / ".errors" / "errors.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+@pytest.fixture
+def run_qa():
+    """The `qa` function above, for tests that run the CLI."""
+    return qa
+
+
+@pytest.fixture
+def errors_of():
+    """Read a project's .errors/errors.jsonl as dicts."""
+    return read_errors
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A private copy of examples/sample-project that a test may break."""
+    target = tmp_path / "sample"
+    shutil.copytree(SAMPLE, target, ignore=IGNORED)
+    return target

@@ -1,0 +1,163 @@
+"""`qa` as a user runs it, on copies of the sample project, broken in the ways users break things."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+
+def no_traceback(stderr: str) -> None:
+    assert "Traceback" not in stderr
+
+
+def results_of(project: Path) -> dict:
+    return json.loads((project / "qa-results" / "results.json").read_text())
+
+
+def test_sample_project_passes_every_gate(sample_project: Path, run_qa, errors_of) -> None:
+    done = run_qa("run", sample_project, "-q")
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = results_of(sample_project)
+    assert list(results["tiers"]) == ["unit", "integration", "chaos", "acid", "smoke"]
+    assert all(t["status"] == "passed" for t in results["tiers"].values())
+    assert results["tiers"]["unit"]["coverage"]["percent"] >= 80
+    assert results["tiers"]["integration"]["coverage"]["percent"] >= 60
+    assert results["verdict"] == "passed"
+    assert errors_of(sample_project) == []
+    assert "verdict: PASSED" in done.stdout
+    assert "▶ tier unit (1/5)" in done.stderr
+    for tier in ("unit", "integration"):
+        assert (sample_project / "qa-results" / tier / "coverage.json").is_file()
+    assert (sample_project / ".errors" / "summary.md").read_text().count("No problems.") == 1
+
+
+def test_failing_unit_test_is_high(sample_project: Path, run_qa, errors_of) -> None:
+    test = sample_project / "tests" / "unit" / "test_money.py"
+    original = test.read_text()
+    test.write_text(original + "\n\ndef test_broken():\n    assert Money(1) == Money(2)\n")
+    failing_line = len(original.splitlines()) + 4
+    done = run_qa("run", sample_project, "-q", "--tiers", "unit")
+    assert done.returncode == 1
+    (problem,) = errors_of(sample_project)
+    assert (problem["category"], problem["source"], problem["code"]) == ("high", "unit", "test-failure")
+    assert problem["file"] == "tests/unit/test_money.py" and problem["line"] == failing_line
+    assert "test_broken" in problem["message"]
+    assert set(problem) >= {"time", "category", "source", "code", "message", "file", "line", "run_id"}
+    assert results_of(sample_project)["tiers"]["unit"]["counts"]["failed"] == 1
+
+
+def test_coverage_under_the_gate_is_medium(sample_project: Path, run_qa, errors_of) -> None:
+    for name in ("test_api.py", "test_store.py", "test_importer.py"):
+        (sample_project / "tests" / "unit" / name).unlink()
+    done = run_qa("run", sample_project, "-q", "--tiers", "unit")
+    assert done.returncode == 1
+    (problem,) = errors_of(sample_project)
+    assert (problem["category"], problem["code"]) == ("medium", "coverage-gate")
+    assert "below the 80% gate" in problem["message"]
+    assert "✗" in done.stdout
+
+
+def test_smoke_failure_is_critical(sample_project: Path, run_qa, errors_of) -> None:
+    test = sample_project / "tests" / "smoke" / "test_service_up.py"
+    test.write_text(test.read_text().replace('{"status": "ok"}', '{"status": "down"}'))
+    done = run_qa("run", sample_project, "-q", "--tiers", "smoke,acid")
+    assert done.returncode == 1
+    (problem,) = errors_of(sample_project)
+    assert (problem["category"], problem["source"]) == ("critical", "smoke")
+
+
+def test_missing_tier_folder_is_skipped_not_failed(sample_project: Path, run_qa) -> None:
+    for path in (sample_project / "tests" / "chaos").iterdir():
+        path.unlink()
+    (sample_project / "tests" / "chaos").rmdir()
+    done = run_qa("run", sample_project, "-q", "--tiers", "chaos,acid")
+    assert done.returncode == 0
+    chaos = results_of(sample_project)["tiers"]["chaos"]
+    assert chaos["status"] == "skipped" and chaos["reason"] == "no tests (tests/chaos not found)"
+    assert "skipped (no tests (tests/chaos not found))" in done.stdout
+
+
+def test_malformed_junit_fed_to_collect(sample_project: Path, run_qa) -> None:
+    assert run_qa("run", sample_project, "-q", "--tiers", "acid").returncode == 0
+    (sample_project / "qa-results" / "acid" / "junit.xml").write_text("<testsuites><testcase>")
+    done = run_qa("collect", "--project", sample_project)
+    assert done.returncode == 2
+    no_traceback(done.stderr)
+    assert done.stderr.strip().splitlines() == [
+        f"qa: error: {sample_project / 'qa-results' / 'acid' / 'junit.xml'}: malformed XML "
+        "(the file is empty or cut short)"]
+
+
+def test_unknown_config_key(sample_project: Path, run_qa) -> None:
+    (sample_project / "pyproject.toml").write_text(
+        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.tiers.unit]\ncoverag = 90\n")
+    done = run_qa("run", sample_project)
+    assert done.returncode == 2
+    no_traceback(done.stderr)
+    assert done.stderr.strip() == (f"qa: error: {sample_project / 'pyproject.toml'}: unknown key "
+                                   "`tool.qa.tiers.unit.coverag` (did you mean `coverage`?)")
+    assert not (sample_project / "qa-results").exists()
+
+
+def test_whole_tier_timeout_is_critical(sample_project: Path, run_qa, errors_of) -> None:
+    (sample_project / "tests" / "acid" / "test_slow.py").write_text(
+        "import time\n\ndef test_hangs():\n    time.sleep(60)\n")
+    (sample_project / "pyproject.toml").write_text(
+        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.tiers.acid]\ntier-timeout = 3\n")
+    done = run_qa("run", sample_project, "-q", "--tiers", "acid")
+    assert done.returncode == 1
+    (problem,) = errors_of(sample_project)
+    assert (problem["category"], problem["code"]) == ("critical", "tier-timeout")
+    assert "tier-timeout = 3 s" in problem["message"]
+
+
+def test_per_test_timeout_fails_the_test(sample_project: Path, run_qa, errors_of) -> None:
+    (sample_project / "tests" / "acid" / "test_slow.py").write_text(
+        "import time\n\ndef test_hangs():\n    time.sleep(60)\n")
+    (sample_project / "pyproject.toml").write_text(
+        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.tiers.acid]\ntimeout = 1\n")
+    done = run_qa("run", sample_project, "-q", "--tiers", "acid")
+    assert done.returncode == 1
+    (problem,) = errors_of(sample_project)
+    assert problem["code"] == "test-failure" and "Timeout" in problem["message"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "code", "words"),
+    [
+        ('[tool.qa]\npython = "/nonexistent/python"\n', "missing-tool", "cannot start the test interpreter"),
+        ('[tool.qa.tiers.acid]\npytest-args = ["--no-such-option"]\n', "tier-error", "unrecognized arguments"),
+    ],
+)
+def test_tier_that_cannot_run_is_critical(sample_project: Path, run_qa, errors_of, toml: str, code: str,
+                                          words: str) -> None:
+    (sample_project / "pyproject.toml").write_text((sample_project / "pyproject.toml").read_text() + "\n" + toml)
+    done = run_qa("run", sample_project, "-q", "--tiers", "acid")
+    assert done.returncode == 1
+    no_traceback(done.stderr)
+    (problem,) = errors_of(sample_project)
+    assert (problem["category"], problem["code"]) == ("critical", code)
+    assert words in problem["message"]
+
+
+def test_tier_then_collect_then_gate(sample_project: Path, run_qa, errors_of) -> None:
+    done = run_qa("tier", "unit", "--project", sample_project, "-q")
+    assert done.returncode == 0, done.stdout + done.stderr
+    folder = sample_project / "qa-results" / "unit"
+    assert {p.name for p in folder.iterdir()} >= {"junit.xml", "coverage.json", "tier.json", "output.log"}
+    assert run_qa("collect", "--project", sample_project).returncode == 0
+    (sample_project / "pyproject.toml").write_text(
+        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.categories]\n'coverage-gate' = 'low'\n")
+    results = results_of(sample_project)
+    results["tiers"]["unit"]["coverage"]["gate"] = 99.9
+    (sample_project / "qa-results" / "results.json").write_text(json.dumps(results))
+    done = run_qa("gate", "--project", sample_project)
+    assert done.returncode == 0
+    (problem,) = errors_of(sample_project)
+    assert (problem["code"], problem["category"]) == ("coverage-gate", "low")
+
+
+def test_gate_without_results(tmp_path: Path, run_qa) -> None:
+    done = run_qa("gate", "--project", tmp_path)
+    assert done.returncode == 2
+    assert "results.json not found: run `qa collect` (or `qa run`) first" in done.stderr

@@ -1,0 +1,111 @@
+import pytest
+
+from qa_actions.evaluate import evaluate
+from qa_actions.model import (
+    Counts,
+    CoverageResult,
+    Failure,
+    Finding,
+    RunInfo,
+    RunResult,
+    ScanResult,
+    TierResult,
+)
+
+
+def run_with(*tiers: TierResult, scans: tuple[ScanResult, ...] = ()) -> RunResult:
+    return RunResult(run=RunInfo("r1", "2026-11-28T00:00:00+00:00"), tiers={t.name: t for t in tiers},
+                     scans={s.name: s for s in scans})
+
+
+def failing(name: str, kind: str = "failure") -> TierResult:
+    return TierResult(name, "failed", Counts(tests=2, passed=1, failed=1),
+                      failures=[Failure("t::x", "assert 1 == 2", "tests/t.py", 3, kind)])
+
+
+def test_all_green_passes() -> None:
+    run = evaluate(run_with(TierResult("unit", "passed", coverage=CoverageResult(85.0, 80.0))), {}, "medium")
+    assert run.verdict == "passed" and run.problems == []
+
+
+@pytest.mark.parametrize(
+    ("tier", "category", "code"),
+    [
+        ("unit", "high", "test-failure"),
+        ("integration", "high", "test-failure"),
+        ("acid", "high", "test-failure"),
+        ("smoke", "critical", "test-failure"),
+        ("chaos", "medium", "test-failure"),
+        ("contract", "high", "test-failure"),
+    ],
+)
+def test_failure_categories_per_tier(tier: str, category: str, code: str) -> None:
+    run = evaluate(run_with(failing(tier)), {}, "medium")
+    (problem,) = run.problems
+    assert (problem.category, problem.code, problem.source) == (category, code, tier)
+    assert (problem.file, problem.line) == ("tests/t.py", 3)
+    assert problem.message == "t::x: assert 1 == 2"
+    assert run.verdict == "failed"
+
+
+def test_test_errors_have_their_own_code() -> None:
+    (problem,) = evaluate(run_with(failing("unit", "error")), {}, "medium").problems
+    assert problem.code == "test-error" and problem.category == "high"
+
+
+def test_coverage_gate_is_medium_and_fails_by_default() -> None:
+    run = evaluate(run_with(TierResult("unit", "passed", coverage=CoverageResult(79.99, 80.0))), {}, "medium")
+    (problem,) = run.problems
+    assert (problem.category, problem.code) == ("medium", "coverage-gate")
+    assert problem.message == "line coverage 79.99% is below the 80% gate"
+    assert run.verdict == "failed"
+
+
+def test_fail_on_high_lets_medium_problems_pass() -> None:
+    run = evaluate(run_with(TierResult("unit", "passed", coverage=CoverageResult(50.0, 80.0))), {}, "high")
+    assert run.problems and run.verdict == "passed"
+
+
+def test_overrides_by_code_and_by_source() -> None:
+    run = run_with(failing("unit"), failing("integration"),
+                   TierResult("acid", "passed", coverage=CoverageResult(1.0, 2.0)))
+    evaluate(run, {"test-failure": "low", "integration.test-failure": "critical", "coverage-gate": "low"}, "medium")
+    assert [(p.source, p.category) for p in run.problems] == [("unit", "low"), ("integration", "critical"),
+                                                              ("acid", "low")]
+    assert run.verdict == "failed"
+
+
+def test_tier_errors_are_critical() -> None:
+    run = evaluate(run_with(TierResult("unit", "error", reason="pytest exited with 4: bad option",
+                                       error_code="tier-error"),
+                            TierResult("smoke", "error", reason="stopped", error_code="tier-timeout")), {}, "low")
+    assert [(p.code, p.category) for p in run.problems] == [("tier-error", "critical"), ("tier-timeout", "critical")]
+
+
+def test_skipped_tier_is_not_a_problem() -> None:
+    run = evaluate(run_with(TierResult("chaos", "skipped", reason="no tests")), {}, "low")
+    assert run.problems == [] and run.verdict == "passed"
+
+
+def test_missing_coverage_report_fails_the_gate() -> None:
+    (problem,) = evaluate(run_with(TierResult("unit", "passed", coverage=CoverageResult(None, 80.0))), {},
+                          "medium").problems
+    assert problem.code == "coverage-missing"
+
+
+def test_failures_beyond_the_kept_details_are_counted() -> None:
+    tier = failing("unit")
+    tier.counts.failed = 7
+    messages = [p.message for p in evaluate(run_with(tier), {}, "medium").problems]
+    assert messages[-1] == "6 more failing tests (details cut)"
+
+
+def test_scan_findings_by_severity() -> None:
+    scan = ScanResult("bandit", "failed", findings=[
+        Finding("bandit", "B602", "high", "shell=True", file="src/x.py", line=3),
+        Finding("bandit", "B101", "low", "assert used", file="src/x.py", line=9),
+    ])
+    deps = ScanResult("safety", "failed", findings=[Finding("safety", "CVE-1", "medium", "bad", package="pkg")])
+    run = evaluate(run_with(scans=(scan, deps)), {}, "medium")
+    assert [(p.code, p.category) for p in run.problems] == [
+        ("finding-high", "high"), ("finding-low", "low"), ("vulnerable-dependency", "high")]

@@ -1,0 +1,114 @@
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from qa_actions.errors import InputError
+from qa_actions.junit import MAX_FAILURES, parse_junit
+
+DATA = Path(__file__).parents[1] / "data" / "junit"
+
+
+def test_pytest_report() -> None:
+    report = parse_junit(DATA / "pytest-xunit1.xml")
+    c = report.counts
+    assert (c.tests, c.passed, c.failed, c.errors, c.skipped, c.flaky) == (5, 2, 1, 1, 1, 0)
+    failure, error = report.failures
+    assert failure.test == "tests/unit/test_money.py::TestStr::test_str"
+    assert (failure.file, failure.line, failure.kind) == ("tests/unit/test_money.py", 33, "failure")
+    assert failure.message == "AssertionError: assert 'EUR 0.00' == 'EUR 0.01'"
+    assert "E       AssertionError" in failure.traceback
+    assert error.kind == "error" and (error.file, error.line) == ("tests/conftest.py", 12)
+    assert error.test == "tests/unit/test_money.py::test_setup"
+    assert report.slowest[0].test == "tests/unit/test_money.py::TestStr::test_str"
+    assert report.duration_s == pytest.approx(0.281)
+
+
+def test_other_producers_nested_suites_and_missing_attributes() -> None:
+    report = parse_junit(DATA / "surefire-nested.xml")
+    c = report.counts
+    assert (c.tests, c.passed, c.failed, c.errors, c.skipped, c.flaky) == (6, 4, 1, 1, 0, 1)
+    failure, error = report.failures
+    assert failure.test == "com.example.CartTest::removesItem"
+    assert failure.message == "expected:<1> but was:<2>"
+    assert failure.file is None and failure.line is None
+    assert error.test == "err" and error.message == "error"
+    assert report.slowest[0].duration_s == 1234.5  # "1,234.5" as some producers write it
+    assert {t.test for t in report.slowest} >= {"<unnamed>", "no-classname"}
+
+
+def test_single_testsuite_root() -> None:
+    report = parse_junit(DATA / "single-suite.xml")
+    assert (report.counts.tests, report.counts.failed) == (2, 1)
+    assert report.failures[0].message == "Expected 2, received 3"
+
+
+@pytest.mark.parametrize("name", ["billion-laughs.xml", "external-entity.xml"])
+def test_hostile_xml_is_refused(name: str) -> None:
+    with pytest.raises(InputError, match="refused: the file declares a DTD"):
+        parse_junit(DATA / name)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "the file is empty or cut short"),
+        ("<testsuites><testsuite><testcase name='a'>", "the file is empty or cut short"),
+        ("<testsuites><testcase></testsuites>", "malformed XML (mismatched tag"),
+        ("<html><body/></html>", "not a JUnit report (root element <html>)"),
+        ("not xml at all", "malformed XML (syntax error"),
+    ],
+)
+def test_malformed_xml_is_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text(content)
+    with pytest.raises(InputError) as caught:
+        parse_junit(path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)
+
+
+def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text("<testsuites>" + " " * 2000 + "</testsuites>")
+    with pytest.raises(InputError, match="over the 1,000-byte limit"):
+        parse_junit(path, max_bytes=1000)
+
+
+def test_failure_details_are_bounded(tmp_path: Path) -> None:
+    long_message, long_text = "x" * 5000, "line\n" * 500
+    cases = "".join(f"<testcase name='t{i}'><failure message='{long_message}'>{long_text}</failure></testcase>"
+                    for i in range(MAX_FAILURES + 20))
+    path = tmp_path / "junit.xml"
+    path.write_text(f"<testsuite>{cases}</testsuite>")
+    report = parse_junit(path)
+    assert report.counts.failed == MAX_FAILURES + 20
+    assert len(report.failures) == MAX_FAILURES
+    assert max(len(f.message) for f in report.failures) == 1000
+    assert all(f.traceback.startswith("… 460 lines cut …") for f in report.failures)
+
+
+def write_cases(path: Path, count: int) -> None:
+    with path.open("w") as handle:
+        handle.write("<testsuites><testsuite name='s'>")
+        for i in range(count):
+            handle.write(f"<testcase classname='tests.test_big' name='test_{i}' time='0.001'>"
+                         "<system-out>some output that is dropped</system-out></testcase>")
+        handle.write("<testcase name='last'><failure message='boom'/></testcase></testsuite></testsuites>")
+
+
+def peak_memory(path: Path) -> int:
+    tracemalloc.start()
+    try:
+        parse_junit(path)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_does_not_grow_with_passing_tests(tmp_path: Path) -> None:
+    small, large = tmp_path / "small.xml", tmp_path / "large.xml"
+    write_cases(small, 2_000)
+    write_cases(large, 20_000)
+    assert parse_junit(large).counts.tests == 20_001
+    assert peak_memory(large) < 2 * peak_memory(small) + 512 * 1024
