@@ -7,7 +7,7 @@ import pytest
 from qa_actions import __version__
 from qa_actions.cli import cli
 
-COMMANDS = sorted(cli.commands)
+COMMANDS = sorted(cli.list_commands(None))
 
 
 def test_version(run_qa) -> None:

@@ -1,0 +1,1 @@
+"""One module per `qa` sub-command; cli.py imports a module only when its command runs."""
