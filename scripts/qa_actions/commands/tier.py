@@ -4,21 +4,24 @@ from pathlib import Path
 
 import click
 
-from .options import project_option, quiet_option, results_option, verdict_exit
+from .options import env_option, project_option, quiet_option, results_option, verdict_exit
 
 
 @click.command()
 @click.argument("name")
 @project_option
+@env_option
 @results_option
 @quiet_option
-def tier(name: str, project: Path, results: Path | None, quiet: bool) -> int:
+def tier(name: str, project: Path, environment: str | None, results: Path | None, quiet: bool) -> int:
     """Run one tier NAME with pytest; writes <results>/<NAME>/junit.xml, coverage.json and tier.json.
 
-    Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate.
+    Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate; exits 2
+    when the environment does not allow the tier (production runs smoke only by default).
     """
     from ..collect import merge_tier, read_part
     from ..config import load_config
+    from ..environments import refuse_disallowed, resolve_environment
     from ..evaluate import evaluate
     from ..model import RunResult
     from ..pipeline import results_dir
@@ -28,8 +31,10 @@ def tier(name: str, project: Path, results: Path | None, quiet: bool) -> int:
 
     config = load_config(project)
     config.select_tiers([name])
+    env = resolve_environment(config, environment)
+    refuse_disallowed(env, [name])
     folder = results_dir(config, results)
-    run_tier(TierRun(config, name, folder, echo=not quiet))
+    run_tier(TierRun(config, name, folder, echo=not quiet, environment=env))
     tier_result = merge_tier(name, [read_part(folder / name)], folder)
     outcome = RunResult(run=current_run(config.project), tiers={name: tier_result})
     evaluate(outcome, config.categories, config.fail_on)
