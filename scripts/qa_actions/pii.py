@@ -76,12 +76,19 @@ def digits_of(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
-def luhn_ok(digits: str) -> bool:
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
+def luhn_sum(digits: str, doubled_last: bool = False) -> int:
+    """The Luhn sum of `digits`; `doubled_last` when a check digit is still to be appended."""
     total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
+    for index, char in enumerate(reversed(digits), 1 if doubled_last else 0):
+        total += _LUHN_DOUBLED[int(char)] if index % 2 else int(char)
+    return total
+
+
+def luhn_ok(digits: str) -> bool:
+    return luhn_sum(digits) % 10 == 0
 
 
 def iban_ok(text: str) -> bool:

@@ -57,8 +57,9 @@ def run_tier(run: TierRun) -> TierManifest:
     manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
                             environment=run.environment.name if run.environment else None)
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
-    if run.environment and not run.environment.allows(run.name):
-        manifest.reason = f"not allowed in {run.environment.name}: only {', '.join(run.environment.tiers or ())} run there"
+    env = run.environment
+    if env and not env.allows(run.name):
+        manifest.reason = f"not allowed in {env.name}: only {', '.join(env.tiers or ())} run there"
     elif not paths:
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
     else:

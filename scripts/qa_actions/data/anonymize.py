@@ -68,6 +68,7 @@ class Anonymizer:
     def __init__(self, config: DataConfig, salt: str) -> None:
         self.config = config
         self.fakes = Pseudonymizer(salt, config.locale)
+        self._kinds: dict[tuple[str, ...], str | None] = {}
 
     def anonymize(self, source: Path, target: Path, fmt: str | None = None) -> list[FileReport]:
         """Anonymise a file, or every supported file under a folder, into `target`."""
@@ -99,7 +100,9 @@ class Anonymizer:
         """The field kind to apply, FREE_TEXT for text to scan, None for values left alone."""
         if value is None or isinstance(value, bool) or not isinstance(value, str | int | float) or value == "":
             return None
-        kind = self.config.kind_for(path)
+        if path not in self._kinds:
+            self._kinds[path] = self.config.kind_for(path)
+        kind = self._kinds[path]
         if kind == KEEP or (kind is None and not self.config.scan_other_fields):
             return None
         if kind is None or kind == FREE_TEXT:

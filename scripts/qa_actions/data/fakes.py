@@ -130,8 +130,8 @@ class Pseudonymizer:
         """Same length, brand digits and separators; the last digit deliberately fails Luhn."""
         digits = pii.digits_of(value)
         body = digits[:2] + "".join(str(digest[i] % 10) for i in range(2, len(digits) - 1))
-        valid = next(d for d in "0123456789" if pii.luhn_ok(body + d))
-        wrong = str((int(valid) + 1 + digest[31] % 9) % 10)
+        valid = (10 - pii.luhn_sum(body, doubled_last=True) % 10) % 10
+        wrong = str((valid + 1 + digest[31] % 9) % 10)
         fake = iter(body + wrong)
         return "".join(next(fake) if c.isdigit() else c for c in value.strip())
 
