@@ -55,8 +55,11 @@ class Detector:
     label: str
     pattern: re.Pattern[str]
     valid: Callable[[str], bool] | None = None
+    could_hold: Callable[[str], bool] | None = None  # a cheap test that spares the pattern most texts
 
     def find(self, text: str) -> Iterable[PiiMatch]:
+        if self.could_hold is not None and not self.could_hold(text):
+            return
         group = "pii" if "pii" in self.pattern.groupindex else 0
         for match in self.pattern.finditer(text):
             value = match.group(group)
@@ -167,6 +170,17 @@ def _address_ok(value: str) -> bool:
     return PLACEHOLDER_STREET not in value.split()
 
 
+_DIGIT, _CAPITAL = re.compile(r"\d"), re.compile(f"[{_UPPER}]")
+
+
+def _has_digit(text: str) -> bool:
+    return _DIGIT.search(text) is not None
+
+
+def _has_upper(text: str) -> bool:
+    return _CAPITAL.search(text) is not None
+
+
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _SUFFIXES = "|".join(STREET_SUFFIXES)
 
@@ -174,26 +188,30 @@ DETECTORS: dict[str, Detector] = {
     d.name: d
     for d in (
         Detector("email", "e-mail address",
-                 re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), _email_ok),
+                 re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), _email_ok,
+                 lambda t: "@" in t),
         Detector("iban", "IBAN",
-                 re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"), iban_ok),
+                 re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"), iban_ok, _has_digit),
         Detector("credit-card", "payment card number",
-                 re.compile(r"(?<![\w.:/-])\d[\d -]{11,22}\d(?![\w-]|\.\d)"), _card_ok),
+                 re.compile(r"(?<![\w.:/-])\d[\d -]{11,22}\d(?![\w-]|\.\d)"), _card_ok, _has_digit),
         Detector("phone", "phone number", re.compile(
             r"(?<![\w.+/-])(?:"
             r"\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,8}){0,4}"  # international: +44 20 7946 0958
             r"|\(\d{3}\) ?\d{3}-\d{4}|\d{3}([-.])\d{3}\1\d{4}"           # NANP: (212) 555-0199, 212-555-0199
             r"|0\d{1,4}[ /-]\d{3,4}[ -]?\d{3,5}"                        # national with trunk 0: 030 1234 5678
-            r")(?![\w.:/-]?\d)"), _phone_ok),
+            r")(?![\w.:/-]?\d)"), _phone_ok, _has_digit),
         Detector("ipv4", "IP address",
-                 re.compile(rf"(?<![\w.:-])(?:{_OCTET}\.){{3}}{_OCTET}(?!\w|\.\d)"), _ip_ok),
-        Detector("ipv6", "IP address", re.compile(r"(?<![\w:.])[0-9A-Fa-f:]{2,39}(?![\w:.])"), _ipv6_ok),
+                 re.compile(rf"(?<![\w.:-])(?:{_OCTET}\.){{3}}{_OCTET}(?!\w|\.\d)"), _ip_ok,
+                 lambda t: t.count(".") >= 3),
+        Detector("ipv6", "IP address", re.compile(r"(?<![\w:.])[0-9A-Fa-f:]{2,39}(?![\w:.])"), _ipv6_ok,
+                 lambda t: t.count(":") >= 2),
         Detector("address", "street address", re.compile(
             rf"\b\d{{1,5}}[A-Za-z]?,? (?:{_WORD} ){{1,3}}(?:{_SUFFIXES})\b\.?"
-            rf"|\b[{_UPPER}][{_LOWER}]+(?:straße|strasse|weg|gasse|allee|platz) \d{{1,4}}[a-z]?\b"), _address_ok),
+            rf"|\b[{_UPPER}][{_LOWER}]+(?:straße|strasse|weg|gasse|allee|platz) \d{{1,4}}[a-z]?\b"), _address_ok,
+                 lambda t: _has_digit(t) and _has_upper(t)),
         Detector("name", "person's name", re.compile(
             rf"(?=(?P<pii>\b(?:(?:{'|'.join(TITLES)})\.? {_WORD}(?: {_SURNAME})?"
-            rf"|{_WORD} (?:[{_UPPER}]\. )?{_SURNAME})\b))"), _name_ok),
+            rf"|{_WORD} (?:[{_UPPER}]\. )?{_SURNAME})\b))"), _name_ok, _has_upper),
     )
 }
 
