@@ -60,6 +60,7 @@ def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
     reports = [p.junit for p in parts if p.junit is not None]
     result = TierResult(name=name, status=_status(parts), shards=len(parts))
     result.duration_s = max(m.duration_s for m in manifests)
+    result.environment = next((m.environment for m in manifests if m.environment), None)
     problem = next((m for m in manifests if m.status == "error"), None)
     if problem is not None:
         result.reason, result.error_code = problem.reason, problem.error_code

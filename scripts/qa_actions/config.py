@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .categories import KNOWN_CODES, Category
+from .data.rules import DataConfig
+from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
 from .errors import ConfigError
 from .schema import Rules, build
 
@@ -66,6 +68,9 @@ class QaConfig:
     python: str | None = None
     fail_on: Category = "medium"
     categories: dict[str, Category] = field(default_factory=dict)
+    environment: str = DEFAULT_ENVIRONMENT
+    environments: dict[str, EnvironmentConfig] = field(default_factory=dict)
+    data: DataConfig = field(default_factory=DataConfig)
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from .errors import QaError
 
-PROBED_MODULES = ("pytest", "pytest_cov", "pytest_timeout", "xdist", "pytest_split", "pytest_rerunfailures")
+PROBED_MODULES = ("pytest", "pytest_cov", "pytest_timeout", "xdist", "pytest_split", "pytest_rerunfailures",
+                  "qa_actions")
 
 _PROBE = (
     "import sys, json, importlib.util as u;"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .collect import SCAN_MANIFEST, collect
 from .config import QaConfig
+from .environments import Environment
 from .errorlog import write_error_log
 from .errors import QaError
 from .evaluate import evaluate
@@ -33,11 +34,12 @@ def fresh_results(results: Path) -> None:
     shutil.rmtree(results)
 
 
-def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool) -> list[TierManifest]:
+def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool,
+              environment: Environment | None = None) -> list[TierManifest]:
     manifests = []
     for index, name in enumerate(names, 1):
         with step(f"tier {name} ({index}/{len(names)})"):
-            manifest = run_tier(TierRun(config, name, results, echo=echo))
+            manifest = run_tier(TierRun(config, name, results, echo=echo, environment=environment))
         detail = manifest.reason or f"exit code {manifest.exit_code}"
         say(f"■ tier {name}: {manifest.status} in {duration(manifest.duration_s)} ({detail})")
         manifests.append(manifest)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .config import QaConfig, TierConfig
+from .environments import Environment
 from .interpreter import Interpreter, MissingTool, probe, project_python
 from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, OUTPUT_LOG, TierManifest, write_manifest
 from .process import run_streaming
@@ -23,6 +25,7 @@ _ERROR_LINE = re.compile(r"error:|^E\s|^INTERNALERROR|^ERROR", re.IGNORECASE)
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
 PYTEST_BROKEN = (3, 4)  # internal error, usage error
+STANDALONE_PLUGIN = "qa_actions_environment"
 
 
 @dataclass
@@ -33,6 +36,7 @@ class TierRun:
     name: str
     results: Path
     echo: bool = True
+    environment: Environment | None = None
     while_running: Callable[[], None] | None = None
 
     @property
@@ -52,9 +56,13 @@ def run_tier(run: TierRun) -> TierManifest:
     """Run the tier and record what happened in `tier.json`; never raises for test outcomes."""
     _reset(run.folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate)
+    manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
+                            environment=run.environment.name if run.environment else None)
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
-    if not paths:
+    env = run.environment
+    if env and not env.allows(run.name):
+        manifest.reason = f"not allowed in {env.name}: only {', '.join(env.tiers or ())} run there"
+    elif not paths:
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
     else:
         try:
@@ -96,6 +104,17 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.status = "ran"
 
 
+def _standalone_environment_plugin(folder: Path, env: dict[str, str]) -> list[str]:
+    """Load the `qa_env`/`qa_data` plugin into an interpreter that lacks qa-actions: the file alone, by path."""
+    from .testing import environment
+
+    plugin_dir = folder / "plugin"
+    plugin_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(environment.__file__, plugin_dir / f"{STANDALONE_PLUGIN}.py")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin_dir), env.get("PYTHONPATH")]))
+    return ["-p", STANDALONE_PLUGIN]
+
+
 def _last_meaningful(tail: list[str]) -> str:
     """The line of pytest's output most likely to explain a crash."""
     for line in reversed(tail):
@@ -113,6 +132,10 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     command = [interpreter.executable, "-m", "pytest", *paths,
                f"--junitxml={folder / JUNIT}", "-o", "junit_family=xunit1"]
     env = {**os.environ, "QA_TIER": run.name, "QA_RESULTS_DIR": str(folder)}
+    if run.environment is not None:
+        env.update(run.environment.process_env())
+        if "qa_actions" not in interpreter.modules:
+            command += _standalone_environment_plugin(folder, env)
     if tier.markers:
         command += ["-m", tier.markers]
     if tier.test_timeout is not None:

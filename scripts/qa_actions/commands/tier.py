@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import project_option, quiet_option, results_option, verdict_exit
+from .options import env_option, project_option, quiet_option, results_option, verdict_exit
 
 
 def _load_collector() -> None:
@@ -17,24 +17,29 @@ def _load_collector() -> None:
 @click.command()
 @click.argument("name")
 @project_option
+@env_option
 @results_option
 @quiet_option
-def tier(name: str, project: Path, results: Path | None, quiet: bool) -> int:
+def tier(name: str, project: Path, environment: str | None, results: Path | None, quiet: bool) -> int:
     """Run one tier NAME with pytest; writes <results>/<NAME>/junit.xml, coverage.json and tier.json.
 
-    Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate.
+    Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate; exits 2
+    when the environment does not allow the tier (production runs smoke only by default).
     """
     from ..config import load_config
+    from ..environments import refuse_disallowed, resolve_environment
     from ..interpreter import prefetch, project_python
 
     config = load_config(project)
     config.select_tiers([name])
     prefetch(project_python(config.python))  # answers while the rest loads
+    env = resolve_environment(config, environment)
+    refuse_disallowed(env, [name])
 
     from ..tier_runner import TierRun, run_tier
 
     folder = config.results_path(results)
-    run_tier(TierRun(config, name, folder, echo=not quiet, while_running=_load_collector))
+    run_tier(TierRun(config, name, folder, echo=not quiet, environment=env, while_running=_load_collector))
 
     from ..collect import merge_tier, read_part
     from ..evaluate import evaluate
