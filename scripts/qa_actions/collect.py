@@ -49,9 +49,10 @@ def collect(results: Path, run: RunInfo) -> RunResult:
 
 def read_part(folder: Path) -> TierPart:
     """Read one tier folder written by `qa tier`."""
+    manifest = read_manifest(folder / MANIFEST)
     junit_path = folder / JUNIT
-    junit = parse_junit(junit_path) if junit_path.is_file() else None
-    return TierPart(folder, read_manifest(folder / MANIFEST), junit)
+    junit = parse_junit(junit_path, reruns=manifest.reruns > 0) if junit_path.is_file() else None
+    return TierPart(folder, manifest, junit)
 
 
 def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
@@ -68,6 +69,7 @@ def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
     for report in reports:
         result.counts += report.counts
         result.failures.extend(report.failures[: MAX_FAILURES - len(result.failures)])
+        result.flaky.extend(report.flaky[: MAX_FAILURES - len(result.flaky)])
     result.slowest = heapq.nlargest(SLOWEST, (t for r in reports for t in r.slowest), key=lambda t: t.duration_s)
     if result.status in ("passed", "failed"):
         result.coverage = _coverage(name, parts, results)

@@ -9,6 +9,7 @@ from typing import Any
 
 from .categories import KNOWN_CODES, Category
 from .errors import ConfigError
+from .history.settings import HistoryConfig
 from .schema import Rules, build
 
 DEFAULT_TIERS: dict[str, dict[str, Any]] = {
@@ -33,6 +34,8 @@ class TierConfig:
     tier_timeout: float = 1800
     source: list[str] = field(default_factory=list)
     pytest_args: list[str] = field(default_factory=list)
+    reruns: int = 0
+    quarantine: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.coverage is True:
@@ -45,6 +48,8 @@ class TierConfig:
             raise ValueError("`tier-timeout` must be a positive number of seconds")
         if not self.paths:
             raise ValueError("`paths` must name at least one folder")
+        if self.reruns < 0:
+            raise ValueError("`reruns` must be 0 (no reruns) or more")
 
     @property
     def coverage_gate(self) -> float | None:
@@ -66,6 +71,7 @@ class QaConfig:
     python: str | None = None
     fail_on: Category = "medium"
     categories: dict[str, Category] = field(default_factory=dict)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
 
@@ -83,6 +89,10 @@ class QaConfig:
                 f" (add [tool.qa.tiers.{unknown[0]}] to {self.source})"
             )
         return names
+
+    def quarantine(self) -> dict[str, list[str]]:
+        """Each tier's quarantined test patterns, for `evaluate`."""
+        return {name: tier.quarantine for name, tier in self.tiers.items() if tier.quarantine}
 
 
 def load_config(project: Path) -> QaConfig:

@@ -83,6 +83,8 @@ class TierResult:
     reason: str | None = None
     error_code: str | None = None
     shards: int = 1
+    flaky: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
 
 
 @dataclass

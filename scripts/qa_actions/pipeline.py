@@ -57,14 +57,14 @@ def collect_results(config: QaConfig, results: Path) -> RunResult:
     run = collect(results, current_run(config.project))
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
-    evaluate(run, config.categories, config.fail_on)
+    evaluate(run, config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
     return run
 
 
 def gate_results(config: QaConfig, results: Path) -> RunResult:
     """Re-apply the gates to `results.json` with the current config and write `.errors/`."""
-    run = evaluate(load_results(results / RESULTS_JSON), config.categories, config.fail_on)
+    run = evaluate(load_results(results / RESULTS_JSON), config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
     write_error_log(run, errors_dir(config))
     return run

@@ -50,7 +50,8 @@ def run_tier(run: TierRun) -> TierManifest:
     """Run the tier and record what happened in `tier.json`; never raises for test outcomes."""
     _reset(run.folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate)
+    manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
+                            reruns=run.tier.reruns)
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
     if not paths:
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
@@ -131,5 +132,8 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
         env["COVERAGE_FILE"] = str(folder / COVERAGE_DATA)
         if interpreter.supports_sysmon and (not tier.branch or interpreter.sysmon_branch):
             env.setdefault("COVERAGE_CORE", "sysmon")
+    if tier.reruns:
+        interpreter.require("pytest_rerunfailures")
+        command.append(f"--reruns={tier.reruns}")
     command += tier.pytest_args
     return command, env

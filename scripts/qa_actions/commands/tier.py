@@ -32,6 +32,6 @@ def tier(name: str, project: Path, results: Path | None, quiet: bool) -> int:
     run_tier(TierRun(config, name, folder, echo=not quiet))
     tier_result = merge_tier(name, [read_part(folder / name)], folder)
     outcome = RunResult(run=current_run(config.project), tiers={name: tier_result})
-    evaluate(outcome, config.categories, config.fail_on)
+    evaluate(outcome, config.categories, config.fail_on, config.quarantine())
     click.echo("\n" + render_table(outcome), nl=False)
     return verdict_exit(outcome.verdict)
