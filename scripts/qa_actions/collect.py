@@ -39,12 +39,17 @@ def collect(results: Path, run: RunInfo) -> RunResult:
     if not results.is_dir():
         raise InputError(f"results folder {results} does not exist: run `qa tier` or `qa run` first")
     parts: dict[str, list[TierPart]] = defaultdict(list)
-    for path in sorted(results.rglob(MANIFEST)):
-        part = read_part(path.parent)
+    for folder in tier_folders(results):
+        part = read_part(folder)
         parts[part.manifest.tier].append(part)
     tiers = {name: merge_tier(name, group, results) for name, group in parts.items()}
     scans = {scan.name: scan for scan in _read_scans(results)}
     return RunResult(run=run, tiers=tiers, scans=scans)
+
+
+def tier_folders(results: Path) -> list[Path]:
+    """Every folder `qa tier` wrote under `results` (a tier, or one shard of it), in a stable order."""
+    return [path.parent for path in sorted(results.rglob(MANIFEST))]
 
 
 def read_part(folder: Path) -> TierPart:

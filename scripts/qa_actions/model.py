@@ -17,6 +17,7 @@ from .fsutil import atomic_write_text, read_limited
 from .schema import Rules, build, same_key
 
 SCHEMA_VERSION = 1
+RESULTS_JSON = "results.json"
 MAX_RESULTS_BYTES = 256 * 1024 * 1024
 
 TierStatus = Literal["passed", "failed", "skipped", "error"]

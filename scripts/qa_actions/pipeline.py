@@ -11,13 +11,11 @@ from .errorlog import write_error_log
 from .errors import QaError
 from .evaluate import evaluate
 from .manifest import MANIFEST, TierManifest
-from .model import RunResult, load_results, save_results
+from .model import RESULTS_JSON, RunResult, load_results, save_results
 from .progress import say, step
 from .render.format import duration
 from .runinfo import current_run
 from .tier_runner import TierRun, run_tier
-
-RESULTS_JSON = "results.json"
 
 
 def results_dir(config: QaConfig, override: Path | None) -> Path:

@@ -14,6 +14,9 @@ project_option = click.option(
 results_option = click.option(
     "--results", "-r", type=click.Path(path_type=Path, file_okay=False), default=None,
     help="Results folder. Default: `results-dir` from [tool.qa], qa-results/ in the project.")
+history_option = click.option(
+    "--history", "history_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    help="History file. Default: `file` from [tool.qa.history], qa-history.sqlite in the project.")
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Do not echo tool output (it is still in each output.log).")
 

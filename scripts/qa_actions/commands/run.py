@@ -28,4 +28,9 @@ def run(project: Path, tiers: str | None, results: Path | None, quiet: bool) -> 
     log = write_error_log(outcome, errors_dir(config))
     click.echo("\n" + render_table(outcome), nl=False)
     click.echo(f"results: {folder / 'results.json'} · problems: {log}")
+    if config.history.record:
+        from ..history.record import add_results, describe
+
+        history = config.history.path(config.project)
+        click.echo(describe(add_results(folder, history, config.history.keep_test_details), history))
     return verdict_exit(outcome.verdict)

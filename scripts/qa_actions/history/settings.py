@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 DEFAULT_FILE = "qa-history.sqlite"
 
@@ -23,3 +24,7 @@ class HistoryConfig:
             raise ValueError("`keep-test-details` takes a number of runs (0 keeps every run's test outcomes)")
         if not self.file:
             raise ValueError("`file` must name the history file")
+
+    def path(self, project: Path, override: Path | None = None) -> Path:
+        """The history file: `override` (a command's --history) or `file`, relative to the project."""
+        return override if override is not None else project / self.file
