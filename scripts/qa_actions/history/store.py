@@ -300,6 +300,12 @@ class HistoryStore:
                 raise InputError(f"{self.path}: the test results of run {run}, tier {tier} are damaged")
             yield decoded
 
+    def outcomes_by_run(self, runs: Sequence[int]) -> dict[int, list[TierOutcomes]]:
+        found: dict[int, list[TierOutcomes]] = {}
+        for part in self.outcomes(runs):
+            found.setdefault(part.run, []).append(part)
+        return found
+
     def test_names(self, ids: Sequence[int] | None = None) -> dict[int, tuple[str, str]]:
         """(tier, test name) by test id."""
         return {i: (tier, name) for i, tier, name in self._select("SELECT id, tier, name FROM tests", ids, "id")}
