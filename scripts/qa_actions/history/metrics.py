@@ -179,12 +179,15 @@ def compare(run: dict[int, int], base: dict[int, int]) -> Comparison:
 
 
 def base_run(runs: Sequence[RunRow], run: RunRow, base_branch: str) -> RunRow | None:
-    """The latest run of `base_branch` up to `run`'s time (never `run` itself), from `runs` oldest first."""
+    """The latest run of `base_branch` up to `run`'s time (never `run` itself), from `runs` oldest first.
+
+    Runs recorded without a branch (outside git) count as branch "".
+    """
     found = None
     for candidate in runs:
         if candidate.time > run.time:
             break
-        if candidate.branch == base_branch and candidate.run_id != run.run_id:
+        if (candidate.branch or "") == base_branch and candidate.run_id != run.run_id:
             found = candidate
     return found
 
