@@ -74,12 +74,14 @@ class DashboardModel:
     repository: str | None
     latest: RunRow | None
     green_rate: float | None
-    window_runs: int
+    window_runs: int  # runs of the base branch the statistics cover
+    recent_runs: int  # runs of every branch the flaky table covers
     pass_rate: float | None
     flaky_rate: float | None
     ttg: TimeToGreen
     tiers: list[TierStats]
     flaky: list[FlakyRow]
+    unstable: int  # tests flaky or flipping in the window (the table shows the first FLAKY_ROWS)
     slowest: list[SlowRow]
     branch_rows: list[BranchRow]
     series: dict[str, Any] = field(default_factory=dict)
@@ -105,6 +107,7 @@ def build_model(store: HistoryStore, base_branch: str, window: int) -> Dashboard
     names = store.test_names()
 
     stats = tier_stats(base_window, tiers)
+    unstable = flaky_tests(stability(recent, outcomes), limit=None)
     ran = sum(s.tests for s in stats.values())
     order = _tier_order(tiers, runs)
     return DashboardModel(
@@ -113,11 +116,12 @@ def build_model(store: HistoryStore, base_branch: str, window: int) -> Dashboard
         last=runs[-1].time if runs else None, repository=next((r.repository for r in reversed(runs) if r.repository),
                                                                None),
         latest=base_runs[-1] if base_runs else None, green_rate=green_rate(base_window), window_runs=len(base_window),
+        recent_runs=len(recent),
         pass_rate=sum(s.passed for s in stats.values()) / ran if ran else None,
         flaky_rate=sum(s.flaky for s in stats.values()) / ran if ran else None,
         ttg=time_to_green(base_runs),
         tiers=[stats[name] for name in order if name in stats],
-        flaky=[FlakyRow(*names[s.test], s) for s in flaky_tests(stability(recent, outcomes), FLAKY_ROWS)],
+        flaky=[FlakyRow(*names[s.test], s) for s in unstable[:FLAKY_ROWS]], unstable=len(unstable),
         slowest=[SlowRow(*names[t.test], t.runs, t.mean_s, t.max_s, t.last_s)
                  for t in slowest_tests(base_window, outcomes, SLOWEST_ROWS)],
         branch_rows=[_branch_row(run, bases[run.key], outcomes, names) for run in latest],

@@ -129,8 +129,8 @@ def stability(runs: Sequence[RunRow], outcomes: dict[int, list[TierOutcomes]]) -
     return found
 
 
-def flaky_tests(found: dict[int, Stability], limit: int = 50) -> list[Stability]:
-    """Tests that were flaky or flipped, most flaky runs first, then most flips."""
+def flaky_tests(found: dict[int, Stability], limit: int | None = 50) -> list[Stability]:
+    """Tests that were flaky or flipped, most flaky runs first, then most flips (all of them for limit None)."""
     unstable = [s for s in found.values() if s.flaky_runs or s.flips]
     unstable.sort(key=lambda s: (-s.flaky_runs, -s.flips, -s.flip_rate, s.test))
     return unstable[:limit]

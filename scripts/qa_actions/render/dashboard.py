@@ -41,7 +41,7 @@ def render_dashboard(model: DashboardModel, assets: Assets, generated: int) -> s
         _kpis(model),
         _section("Tiers", f"last {model.window_runs} runs of {model.base_branch}", _tier_table(model.tiers)),
         _trends(model),
-        _section("Flaky tests", f"last {min(model.window, model.runs)} runs, every branch", _flaky_table(model.flaky)),
+        _section("Flaky tests", f"last {model.recent_runs} runs, every branch", _flaky_table(model.flaky)),
         _section("Slowest tests", f"mean over the last {model.window_runs} runs of {model.base_branch}",
                  _slow_table(model.slowest)),
         _section("Branches", f"latest run of each branch against {model.base_branch}", _branch_table(model)),
@@ -72,6 +72,14 @@ def _sha256(text: str) -> str:
 
 def when(epoch: int | None) -> str:
     return "—" if epoch is None else datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def span(seconds: float) -> str:
+    """A duration that may last days: `3d 4h` beyond two days, else as elsewhere (`12h00m`)."""
+    if seconds < 2 * 86_400:
+        return fmt.duration(seconds)
+    days, rest = divmod(round(seconds), 86_400)
+    return f"{days}d {rest // 3600}h"
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -125,10 +133,10 @@ def _kpis(model: DashboardModel) -> str:
     green = round((model.green_rate or 0) * model.window_runs)
     ttg = model.ttg
     if ttg.red_since is not None and model.last is not None:
-        ttg_value, ttg_sub, ttg_tone = "red", f"for {fmt.duration(model.last - ttg.red_since)} so far", "bad"
+        ttg_value, ttg_sub, ttg_tone = "red", f"for {span(model.last - ttg.red_since)} so far", "bad"
     elif ttg.mean_s is not None:
-        ttg_value = fmt.duration(ttg.mean_s)
-        ttg_sub, ttg_tone = f"mean of {len(ttg.recoveries)} · worst {fmt.duration(ttg.max_s or 0)}", ""
+        ttg_value = span(ttg.mean_s)
+        ttg_sub, ttg_tone = f"mean of {len(ttg.recoveries)} · worst {span(ttg.max_s or 0)}", ""
     else:
         ttg_value, ttg_sub, ttg_tone = "—", f"{branch} has never been red", "good"
     coverage = [t for t in model.tiers if t.coverage is not None]
@@ -137,7 +145,8 @@ def _kpis(model: DashboardModel) -> str:
              _tone(model.green_rate, 0.95, 0.8)),
         _kpi("Test pass rate", percent(model.pass_rate, 2), "passed / ran, flaky counted as passed",
              _tone(model.pass_rate, 0.99, 0.95)),
-        _kpi("Flaky rate", percent(model.flaky_rate, 2), f"{len(model.flaky)} unstable tests in the last runs",
+        _kpi("Flaky rate", percent(model.flaky_rate, 2),
+             f"{model.unstable} tests flaky or flipping in the last {model.recent_runs} runs",
              _tone(model.flaky_rate, 0.001, 0.01, higher_is_better=False)),
         _kpi("Time to green", ttg_value, ttg_sub, ttg_tone),
     ]
@@ -196,7 +205,7 @@ def _trends(model: DashboardModel) -> str:
         for chart_id, title in (("chart-pass", "Pass rate per tier"), ("chart-duration", "Duration per tier"),
                                 ("chart-coverage", "Line coverage per tier"),
                                 ("chart-findings", "Security findings by severity")))
-    return (f"<h2>Trends<span class=\"hint\">every recorded run · drag to zoom, double-click to reset</span></h2>"
+    return (f"<h2>Trends<span class=\"hint\">drag to zoom, double-click for every run</span></h2>"
             f"<div class=\"toolbar\"><label for=\"branch\">Branch</label><select id=\"branch\">"
             f"<option value=\"*\">all branches</option>{options}</select><span id=\"shown-runs\"></span></div>"
             f"<div class=\"charts\">{charts}</div>")

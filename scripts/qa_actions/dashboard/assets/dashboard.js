@@ -6,6 +6,7 @@
   var PALETTE = ["#3b5bdb", "#2f9e44", "#e8590c", "#ae3ec9", "#1098ad", "#f08c00", "#d6336c", "#5c940d"];
   var SEVERITY = { high: "#c62828", medium: "#e8590c", low: "#f2b01e" };
   var HEIGHT = 240;
+  var RECENT = 200; // runs in view at first; double-click shows every run
   var select = document.getElementById("branch");
   var charts = [];
 
@@ -65,7 +66,9 @@
       }))
     };
     var columns = [x].concat(shown.map(function (line) { return take(line.values, picked); }));
-    charts.push(new uPlot(options, columns, element));
+    var chart = new uPlot(options, columns, element);
+    if (x.length > RECENT) chart.setScale("x", { min: x[x.length - RECENT], max: x[x.length - 1] });
+    charts.push(chart);
   }
 
   function build() {
@@ -85,7 +88,9 @@
     plot("chart-findings", "", ["high", "medium", "low"].map(function (severity) {
       return { label: severity, color: SEVERITY[severity], values: s.findings[severity] };
     }), x, picked);
-    document.getElementById("shown-runs").textContent = picked.length + " runs";
+    document.getElementById("shown-runs").textContent = picked.length > RECENT
+      ? "the last " + RECENT + " of " + picked.length + " runs (double-click a chart for all)"
+      : picked.length + " runs";
     window.qaDashboard = { ready: true, charts: charts.length, runs: picked.length };
   }
 
