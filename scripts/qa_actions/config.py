@@ -75,6 +75,14 @@ class QaConfig:
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
 
+    def results_path(self, override: Path | None = None) -> Path:
+        """The results folder: `override` (from --results) or `results-dir` inside the project."""
+        return override if override is not None else self.project / self.results_dir
+
+    @property
+    def errors_path(self) -> Path:
+        return self.project / self.errors_dir
+
     def enabled_tiers(self) -> list[str]:
         return [name for name, tier in self.tiers.items() if tier.enabled]
 

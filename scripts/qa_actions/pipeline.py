@@ -18,14 +18,6 @@ from .runinfo import current_run
 from .tier_runner import TierRun, run_tier
 
 
-def results_dir(config: QaConfig, override: Path | None) -> Path:
-    return override if override is not None else config.project / config.results_dir
-
-
-def errors_dir(config: QaConfig) -> Path:
-    return config.project / config.errors_dir
-
-
 def fresh_results(results: Path) -> None:
     """Empty the results folder before a whole run, so no earlier run's tiers are collected with it."""
     if not results.exists():
@@ -64,5 +56,5 @@ def gate_results(config: QaConfig, results: Path) -> RunResult:
     """Re-apply the gates to `results.json` with the current config and write `.errors/`."""
     run = evaluate(load_results(results / RESULTS_JSON), config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
-    write_error_log(run, errors_dir(config))
+    write_error_log(run, config.errors_path)
     return run

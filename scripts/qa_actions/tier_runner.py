@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .config import QaConfig, TierConfig
-from .interpreter import Interpreter, MissingTool, default_python, probe
+from .interpreter import Interpreter, MissingTool, probe, project_python
 from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, OUTPUT_LOG, TierManifest, write_manifest
 from .process import run_streaming
 from .sources import coverage_sources
@@ -32,6 +33,7 @@ class TierRun:
     name: str
     results: Path
     echo: bool = True
+    while_running: Callable[[], None] | None = None
 
     @property
     def tier(self) -> TierConfig:
@@ -57,7 +59,7 @@ def run_tier(run: TierRun) -> TierManifest:
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
     else:
         try:
-            interpreter = probe(run.config.python or default_python())
+            interpreter = probe(project_python(run.config.python))
             _execute(run, interpreter, paths, manifest)
         except MissingTool as exc:
             manifest.status, manifest.error_code, manifest.reason = "error", "missing-tool", str(exc)
@@ -78,7 +80,7 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
     manifest.command = command
     outcome = run_streaming(
         command, cwd=run.project, env=env, log_path=run.folder / OUTPUT_LOG,
-        timeout_s=run.tier.tier_timeout, echo=run.echo,
+        timeout_s=run.tier.tier_timeout, echo=run.echo, while_running=run.while_running,
     )
     manifest.duration_s = round(outcome.duration_s, 3)
     manifest.exit_code = outcome.exit_code

@@ -22,11 +22,10 @@ def dashboard(project: Path, history_file: Path | None, out: Path | None, base_b
     """Write the dashboard of the history: one self-contained index.html (no network needed to view it)."""
     from ..config import load_config
     from ..dashboard.build import write_dashboard
-    from ..pipeline import results_dir
 
     config = load_config(project)
     settings = config.history
-    folder = out if out is not None else results_dir(config, None) / "dashboard"
+    folder = out if out is not None else config.results_path(None) / "dashboard"
     page, model = write_dashboard(settings.path(config.project, history_file), folder,
                                   base_branch or settings.base_branch, window or settings.window)
     verdict = model.latest.verdict if model.latest else "no runs"

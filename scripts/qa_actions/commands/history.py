@@ -26,11 +26,10 @@ def add(project: Path, results: Path | None, history_file: Path | None) -> int:
     """
     from ..config import load_config
     from ..history.record import add_results, describe
-    from ..pipeline import results_dir
 
     config = load_config(project)
     target = config.history.path(config.project, history_file)
-    added = add_results(results_dir(config, results), target, config.history.keep_test_details)
+    added = add_results(config.results_path(results), target, config.history.keep_test_details)
     click.echo(describe(added, target))
     return EXIT_OK
 

@@ -16,16 +16,16 @@ def run(project: Path, tiers: str | None, results: Path | None, quiet: bool) -> 
     """Run every tier of PROJECT, then collect, gate and print the table."""
     from ..config import load_config
     from ..errorlog import write_error_log
-    from ..pipeline import collect_results, errors_dir, fresh_results, results_dir, run_tiers
+    from ..pipeline import collect_results, fresh_results, run_tiers
     from ..render.console import render_table
 
     config = load_config(project)
     names = config.select_tiers([n.strip() for n in tiers.split(",") if n.strip()] if tiers else None)
-    folder = results_dir(config, results)
+    folder = config.results_path(results)
     fresh_results(folder)
     run_tiers(config, names, folder, echo=not quiet)
     outcome = collect_results(config, folder)
-    log = write_error_log(outcome, errors_dir(config))
+    log = write_error_log(outcome, config.errors_path)
     click.echo("\n" + render_table(outcome), nl=False)
     click.echo(f"results: {folder / 'results.json'} · problems: {log}")
     if config.history.record:

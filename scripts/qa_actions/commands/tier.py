@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import importlib
+import threading
 from pathlib import Path
 
 import click
 
 from .options import project_option, quiet_option, results_option, verdict_exit
+
+
+def _load_collector() -> None:
+    """Import the collector on a side thread while the tests run, instead of after them."""
+    threading.Thread(target=importlib.import_module, args=("qa_actions.collect",), daemon=True).start()
 
 
 @click.command()
@@ -17,21 +24,25 @@ def tier(name: str, project: Path, results: Path | None, quiet: bool) -> int:
 
     Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate.
     """
-    from ..collect import merge_tier, read_part
     from ..config import load_config
-    from ..evaluate import evaluate
-    from ..model import RunResult
-    from ..pipeline import results_dir
-    from ..render.console import render_table
-    from ..runinfo import current_run
-    from ..tier_runner import TierRun, run_tier
+    from ..interpreter import prefetch, project_python
 
     config = load_config(project)
     config.select_tiers([name])
-    folder = results_dir(config, results)
-    run_tier(TierRun(config, name, folder, echo=not quiet))
+    prefetch(project_python(config.python))  # answers while the rest loads
+
+    from ..tier_runner import TierRun, run_tier
+
+    folder = config.results_path(results)
+    run_tier(TierRun(config, name, folder, echo=not quiet, while_running=_load_collector))
+
+    from ..collect import merge_tier, read_part
+    from ..evaluate import evaluate
+    from ..model import RunInfo, RunResult
+    from ..render.console import render_table
+
     tier_result = merge_tier(name, [read_part(folder / name)], folder)
-    outcome = RunResult(run=current_run(config.project), tiers={name: tier_result})
+    outcome = RunResult(run=RunInfo(run_id="tier", time=""), tiers={name: tier_result})
     evaluate(outcome, config.categories, config.fail_on, config.quarantine())
     click.echo("\n" + render_table(outcome), nl=False)
     return verdict_exit(outcome.verdict)
