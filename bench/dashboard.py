@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from qa_actions.history.store import CaseRow, RunRecord, RunRow, ScanRow, TierRow, open_history
+from qa_actions.model import Counts
 
 TIERS = ("unit", "integration", "chaos", "acid", "smoke")
 TARGET_S, TARGET_MB = 5.0, 500
@@ -41,9 +42,10 @@ def synthetic_run(i: int, tests_per_tier: int, rng: random.Random, base: dict[st
             tests.append(CaseRow(tier, f"tests/{tier}/test_mod{k // 20}.py::TestCase::test_{k}", outcome, duration))
         failed_run |= counts["failed"] > 0
         coverage = None if tier in ("chaos", "smoke") else 70 + 20 * rng.random()
-        tiers.append(TierRow(tier, "failed" if counts["failed"] else "passed", tests_per_tier,
-                             counts["passed"] + counts["flaky"], counts["failed"], 0, counts["skipped"],
-                             counts["flaky"], 0, round(seconds, 3), coverage, 60.0 if coverage else None))
+        tally = Counts(tests_per_tier, counts["passed"] + counts["flaky"], counts["failed"], 0, counts["skipped"],
+                       counts["flaky"])
+        tiers.append(TierRow(tier, "failed" if counts["failed"] else "passed", tally, 0, round(seconds, 3),
+                             coverage, 60.0 if coverage else None))
     event = "push" if branch == "main" else "pull_request"
     run = RunRow(f"{1_000_000 + i}.1", 1_700_000_000 + i * 1800, "failed" if failed_run else "passed",
                  commit=f"{rng.getrandbits(160):040x}", branch=branch, event=event)

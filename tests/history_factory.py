@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from qa_actions.history.store import CaseRow, RunRecord, RunRow, ScanRow, TierRow, open_history
+from qa_actions.model import Counts
 
 T0 = int(datetime(2026, 1, 5, tzinfo=UTC).timestamp())
 HOUR = 3600
@@ -53,10 +54,10 @@ def run_record(i: int) -> RunRecord:
     failed = outcomes.count("failed")
     skipped = outcomes.count("skipped")
     flaky = outcomes.count("flaky")
-    unit = TierRow("unit", "failed" if failed else "passed", tests=10, passed=10 - failed - skipped, failed=failed,
-                   skipped=skipped, flaky=flaky, duration_s=10 + i % 5, coverage=80 + (i % 10) / 2,
-                   coverage_gate=80.0)
-    smoke = TierRow("smoke", "passed", tests=3, passed=3, duration_s=3.0)
+    counts = Counts(tests=10, passed=10 - failed - skipped, failed=failed, skipped=skipped, flaky=flaky)
+    unit = TierRow("unit", "failed" if failed else "passed", counts, duration_s=10 + i % 5,
+                   coverage=80 + (i % 10) / 2, coverage_gate=80.0)
+    smoke = TierRow("smoke", "passed", Counts(tests=3, passed=3), duration_s=3.0)
     tests = [CaseRow("unit", name, outcome, unit_duration(i, k))
              for k, (name, outcome) in enumerate(zip(UNIT, outcomes, strict=True))]
     tests += [CaseRow("smoke", name, "passed", seconds) for name, seconds in SMOKE.items()]

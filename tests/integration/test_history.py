@@ -78,7 +78,7 @@ def test_qa_run_records_each_run_and_history_add_replaces_it(sample_project: Pat
         assert (run.run_id, run.commit, run.branch, run.event, run.verdict, run.low) == (
             "77.1", "f" * 40, "main", "push", "passed", 1)
         tiers = {t.tier: t for t in store.tiers()[run.key]}
-        assert (tiers["acid"].tests, tiers["acid"].flaky, tiers["smoke"].tests) == (5, 1, 3)
+        assert (tiers["acid"].counts.tests, tiers["acid"].counts.flaky, tiers["smoke"].counts.tests) == (5, 1, 3)
         names = store.test_names()
         outcomes = {names[test][1]: OUTCOMES[code] for o in store.outcomes([run.key])
                     for test, code in zip(o.tests, o.outcomes, strict=True)}

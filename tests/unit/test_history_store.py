@@ -18,12 +18,14 @@ from qa_actions.history.store import (
     open_history,
     schema_version,
 )
+from qa_actions.model import Counts
 
 
 def record(run_id: str, time: int, branch: str = "main", outcome: str = "passed") -> RunRecord:
     return RunRecord(
         RunRow(run_id, time, "passed", commit="abc123", branch=branch, event="push", high=1),
-        tiers=[TierRow("unit", "passed", 3, 2, 0, 0, 1, 1, 0, 12.5, 91.25, 80.0), TierRow("smoke", "passed", 1, 1)],
+        tiers=[TierRow("unit", "passed", Counts(3, 2, 0, 0, 1, 1), 0, 12.5, 91.25, 80.0),
+               TierRow("smoke", "passed", Counts(1, 1))],
         scans=[ScanRow("bandit", "passed", high=1, low=2, duration_s=3.0)],
         tests=[CaseRow("unit", "tests/unit/test_a.py::test_one", outcome, 0.0125),
                CaseRow("unit", "tests/unit/test_a.py::test_two", "skipped", 0.0),
@@ -46,7 +48,7 @@ def test_round_trip(tmp_path: Path) -> None:
             ("r1", 1000, "main", "abc123", 1), ("r2", 2000, "feature", "abc123", 1)]
         assert [r.run_id for r in store.runs("feature")] == ["r2"]
         tiers = store.tiers([runs[0].key])[runs[0].key]
-        assert tiers[0] == TierRow("unit", "passed", 3, 2, 0, 0, 1, 1, 0, 12.5, 91.25, 80.0)
+        assert tiers[0] == TierRow("unit", "passed", Counts(3, 2, 0, 0, 1, 1), 0, 12.5, 91.25, 80.0)
         assert store.scans()[runs[1].key] == [ScanRow("bandit", "passed", 1, 0, 2, 3.0)]
         names = store.test_names()
         decoded = {}

@@ -158,8 +158,8 @@ def _series(runs: list[RunRow], tiers: dict[int, list[TierRow]], scans: dict[int
             row = rows.get(name)
             if row is None or row.status not in RAN:
                 row = None
-            tests = row.tests - row.skipped if row else 0
-            column["pass_rate"].append(round(100 * row.passed / tests, 2) if row and tests else None)
+            tests = row.counts.tests - row.counts.skipped if row else 0
+            column["pass_rate"].append(round(100 * row.counts.passed / tests, 2) if row and tests else None)
             column["duration"].append(round(row.duration_s, 2) if row else None)
             column["coverage"].append(round(row.coverage, 2) if row and row.coverage is not None else None)
         run_scans = scans.get(run.key)

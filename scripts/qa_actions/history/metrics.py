@@ -72,9 +72,9 @@ def tier_stats(runs: Sequence[RunRow], tiers: dict[int, list[TierRow]]) -> dict[
                 continue
             stat = stats.setdefault(row.tier, TierStats(row.tier))
             stat.runs += 1
-            stat.tests += row.tests - row.skipped
-            stat.passed += row.passed
-            stat.flaky += row.flaky
+            stat.tests += row.counts.tests - row.counts.skipped
+            stat.passed += row.counts.passed
+            stat.flaky += row.counts.flaky
             stat.durations.append(row.duration_s)
             if row.coverage is not None:
                 stat.coverage, stat.coverage_gate = row.coverage, row.coverage_gate

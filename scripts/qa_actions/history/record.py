@@ -33,8 +33,7 @@ def summarise(run: RunResult) -> RunRecord:
                  branch=info.branch, event=info.event, repository=info.repository, critical=problems["critical"],
                  high=problems["high"], medium=problems["medium"], low=problems["low"])
     tiers = [
-        TierRow(t.name, t.status, t.counts.tests, t.counts.passed, t.counts.failed, t.counts.errors, t.counts.skipped,
-                t.counts.flaky, len(t.quarantined), t.duration_s,
+        TierRow(t.name, t.status, t.counts, len(t.quarantined), t.duration_s,
                 t.coverage.percent if t.coverage else None, t.coverage.gate if t.coverage else None)
         for t in run.tiers.values()
     ]

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import InputError
+from ..model import Counts
 
 FORMAT = "qa-actions-history"
 OUTCOMES = ("passed", "failed", "error", "skipped", "flaky")
@@ -92,12 +93,7 @@ def schema_version() -> int:
 class TierRow:
     tier: str
     status: str
-    tests: int = 0
-    passed: int = 0
-    failed: int = 0
-    errors: int = 0
-    skipped: int = 0
-    flaky: int = 0
+    counts: Counts = field(default_factory=Counts)
     quarantined: int = 0
     duration_s: float = 0.0
     coverage: float | None = None
@@ -225,8 +221,9 @@ class HistoryStore:
         self.conn.executemany(
             "INSERT INTO tiers (run, tier, status, tests, passed, failed, errors, skipped, flaky, quarantined,"
             " duration_s, coverage, coverage_gate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(key, t.tier, t.status, t.tests, t.passed, t.failed, t.errors, t.skipped, t.flaky, t.quarantined,
-              t.duration_s, t.coverage, t.coverage_gate) for t in record.tiers])
+            [(key, t.tier, t.status, t.counts.tests, t.counts.passed, t.counts.failed, t.counts.errors,
+              t.counts.skipped, t.counts.flaky, t.quarantined, t.duration_s, t.coverage, t.coverage_gate)
+             for t in record.tiers])
         self.conn.executemany(
             "INSERT INTO scans (run, scan, status, high, medium, low, duration_s) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(key, s.scan, s.status, s.high, s.medium, s.low, s.duration_s) for s in record.scans])
@@ -280,9 +277,11 @@ class HistoryStore:
     def tiers(self, runs: Sequence[int] | None = None) -> dict[int, list[TierRow]]:
         """Tier summaries by run key, of every run or of `runs`."""
         found: dict[int, list[TierRow]] = {}
-        for run, *values in self._select("SELECT run, tier, status, tests, passed, failed, errors, skipped, flaky,"
-                                         " quarantined, duration_s, coverage, coverage_gate FROM tiers", runs):
-            found.setdefault(run, []).append(TierRow(*values))
+        for run, tier, status, *counts, quarantined, duration, coverage, gate in self._select(
+                "SELECT run, tier, status, tests, passed, failed, errors, skipped, flaky, quarantined, duration_s,"
+                " coverage, coverage_gate FROM tiers", runs):
+            found.setdefault(run, []).append(TierRow(tier, status, Counts(*counts), quarantined, duration, coverage,
+                                                     gate))
         return found
 
     def scans(self, runs: Sequence[int] | None = None) -> dict[int, list[ScanRow]]:
