@@ -182,3 +182,13 @@ def test_failed_migration_leaves_the_file_as_it_was(v1_file, monkeypatch) -> Non
     with pytest.raises(InputError, match="no such table"):
         open_history(path, create=True)
     assert digest(path) == old
+
+
+def test_damaged_test_results_are_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite"
+    with open_history(path, create=True) as store:
+        store.append(record("r1", 1000))
+        store.conn.execute("UPDATE results SET durations = x'00ff' WHERE tier = 'unit'")
+        (run,) = store.runs()
+        with pytest.raises(InputError, match="the test results of run 1, tier unit are damaged"):
+            store.outcomes_by_run([run.key])

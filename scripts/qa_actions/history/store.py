@@ -294,8 +294,11 @@ class HistoryStore:
         """The per-test results of `runs` (runs whose details were pruned have none)."""
         for run, tier, count, tests, outcomes, durations in self._select(
                 "SELECT run, tier, count, tests, outcomes, durations FROM results", runs):
-            decoded = TierOutcomes(run, tier, _unpack(tests), zlib.decompress(outcomes), _unpack(durations))
-            if not len(decoded.tests) == len(decoded.outcomes) == len(decoded.durations_ms) == count:
+            try:
+                decoded = TierOutcomes(run, tier, _unpack(tests), zlib.decompress(outcomes), _unpack(durations))
+            except (zlib.error, ValueError):
+                decoded = None
+            if decoded is None or not len(decoded.tests) == len(decoded.outcomes) == len(decoded.durations_ms) == count:
                 raise InputError(f"{self.path}: the test results of run {run}, tier {tier} are damaged")
             yield decoded
 
