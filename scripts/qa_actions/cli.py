@@ -23,6 +23,8 @@ COMMANDS = {
     "collect": "collect",
     "gate": "gate",
     "data": "data",
+    "history": "history",
+    "dashboard": "dashboard",
 }
 
 

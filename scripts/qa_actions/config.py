@@ -11,6 +11,7 @@ from .categories import KNOWN_CODES, Category
 from .data.rules import DataConfig
 from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
 from .errors import ConfigError
+from .history.settings import HistoryConfig
 from .schema import Rules, build
 
 DEFAULT_TIERS: dict[str, dict[str, Any]] = {
@@ -35,6 +36,8 @@ class TierConfig:
     tier_timeout: float = 1800
     source: list[str] = field(default_factory=list)
     pytest_args: list[str] = field(default_factory=list)
+    reruns: int = 0
+    quarantine: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.coverage is True:
@@ -47,6 +50,8 @@ class TierConfig:
             raise ValueError("`tier-timeout` must be a positive number of seconds")
         if not self.paths:
             raise ValueError("`paths` must name at least one folder")
+        if self.reruns < 0:
+            raise ValueError("`reruns` must be 0 (no reruns) or more")
 
     @property
     def coverage_gate(self) -> float | None:
@@ -71,6 +76,7 @@ class QaConfig:
     environment: str = DEFAULT_ENVIRONMENT
     environments: dict[str, EnvironmentConfig] = field(default_factory=dict)
     data: DataConfig = field(default_factory=DataConfig)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
 
@@ -96,6 +102,10 @@ class QaConfig:
                 f" (add [tool.qa.tiers.{unknown[0]}] to {self.source})"
             )
         return names
+
+    def quarantine(self) -> dict[str, list[str]]:
+        """Each tier's quarantined test patterns, for `evaluate`."""
+        return {name: tier.quarantine for name, tier in self.tiers.items() if tier.quarantine}
 
 
 def load_config(project: Path) -> QaConfig:

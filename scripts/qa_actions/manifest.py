@@ -39,6 +39,7 @@ class TierManifest:
     command: list[str] = field(default_factory=list)
     shard: str | None = None
     environment: str | None = None
+    reruns: int = 0
 
 
 def write_manifest(folder: Path, manifest: TierManifest) -> None:

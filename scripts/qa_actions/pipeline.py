@@ -12,13 +12,11 @@ from .errorlog import write_error_log
 from .errors import QaError
 from .evaluate import evaluate
 from .manifest import MANIFEST, TierManifest
-from .model import RunResult, load_results, save_results
+from .model import RESULTS_JSON, RunResult, load_results, save_results
 from .progress import say, step
 from .render.format import duration
 from .runinfo import current_run
 from .tier_runner import TierRun, run_tier
-
-RESULTS_JSON = "results.json"
 
 
 def fresh_results(results: Path) -> None:
@@ -51,14 +49,14 @@ def collect_results(config: QaConfig, results: Path) -> RunResult:
     run = collect(results, current_run(config.project))
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
-    evaluate(run, config.categories, config.fail_on)
+    evaluate(run, config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
     return run
 
 
 def gate_results(config: QaConfig, results: Path) -> RunResult:
     """Re-apply the gates to `results.json` with the current config and write `.errors/`."""
-    run = evaluate(load_results(results / RESULTS_JSON), config.categories, config.fail_on)
+    run = evaluate(load_results(results / RESULTS_JSON), config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
     write_error_log(run, config.errors_path)
     return run

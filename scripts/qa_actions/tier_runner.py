@@ -57,7 +57,8 @@ def run_tier(run: TierRun) -> TierManifest:
     _reset(run.folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
-                            environment=run.environment.name if run.environment else None)
+                            environment=run.environment.name if run.environment else None,
+                            reruns=run.tier.reruns)
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
     env = run.environment
     if env and not env.allows(run.name):
@@ -156,5 +157,8 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
         env["COVERAGE_FILE"] = str(folder / COVERAGE_DATA)
         if interpreter.supports_sysmon and (not tier.branch or interpreter.sysmon_branch):
             env.setdefault("COVERAGE_CORE", "sysmon")
+    if tier.reruns:
+        interpreter.require("pytest_rerunfailures")
+        command.append(f"--reruns={tier.reruns}")
     command += tier.pytest_args
     return command, env

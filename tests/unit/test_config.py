@@ -4,6 +4,7 @@ import pytest
 
 from qa_actions.config import load_config
 from qa_actions.errors import ConfigError
+from qa_actions.history.settings import HistoryConfig
 
 
 def project_with(tmp_path: Path, toml: str) -> Path:
@@ -96,3 +97,43 @@ def test_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_bytes(b"[tool.qa]\nresults-dir = '\xff'\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(tmp_path)
+
+
+def test_history_reruns_and_quarantine(tmp_path: Path) -> None:
+    config = load_config(project_with(tmp_path, """
+[tool.qa.history]
+file = "ci/history.sqlite"
+record = true
+base-branch = "trunk"
+window = 30
+keep-test-details = 500
+dashboard-url = "https://org.github.io/repo/"
+[tool.qa.tiers.integration]
+reruns = 2
+quarantine = ["tests/integration/test_net.py::*"]
+"""))
+    history = config.history
+    assert (history.record, history.base_branch, history.window, history.keep_test_details) == (True, "trunk", 30, 500)
+    assert history.path(tmp_path) == tmp_path / "ci" / "history.sqlite"
+    assert history.path(tmp_path, Path("x.sqlite")) == Path("x.sqlite")
+    assert config.tiers["integration"].reruns == 2 and config.tiers["unit"].reruns == 0
+    assert config.quarantine() == {"integration": ["tests/integration/test_net.py::*"]}
+    (tmp_path / "other").mkdir()
+    assert load_config(tmp_path / "other").history == HistoryConfig()
+    assert HistoryConfig().file == "qa-history.sqlite" and HistoryConfig().record is False
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[tool.qa.history]\nwindow = 1\n", "`tool.qa.history`: `window` must be at least 2 runs"),
+        ("[tool.qa.history]\nrecord = 'yes'\n", "`tool.qa.history.record` must be true or false"),
+        ("[tool.qa.history]\nkeep = 3\n", "unknown key `tool.qa.history.keep`"),
+        ("[tool.qa.tiers.unit]\nreruns = -1\n", "`reruns` must be 0 (no reruns) or more"),
+        ("[tool.qa.tiers.unit]\nquarantine = 'tests/x.py::t'\n", "`tool.qa.tiers.unit.quarantine` must be a list"),
+    ],
+)
+def test_history_and_rerun_mistakes_name_the_key(tmp_path: Path, toml: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(project_with(tmp_path, toml))
+    assert message in str(caught.value)

@@ -18,6 +18,9 @@ env_option = click.option(
     "--env", "-e", "environment", default=None, metavar="NAME",
     help="Environment to test against: development, staging, production or one of [tool.qa.environments]"
          " (default: `environment` in [tool.qa], else development). Selects tests/data/NAME.")
+history_option = click.option(
+    "--history", "history_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    help="History file. Default: `file` from [tool.qa.history], qa-history.sqlite in the project.")
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Do not echo tool output (it is still in each output.log).")
 

@@ -48,6 +48,6 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
 
     tier_result = merge_tier(name, [read_part(folder / name)], folder)
     outcome = RunResult(run=RunInfo(run_id="tier", time=""), tiers={name: tier_result})
-    evaluate(outcome, config.categories, config.fail_on)
+    evaluate(outcome, config.categories, config.fail_on, config.quarantine())
     click.echo("\n" + render_table(outcome), nl=False)
     return verdict_exit(outcome.verdict)
