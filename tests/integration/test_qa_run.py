@@ -112,14 +112,16 @@ def test_whole_tier_timeout_is_critical(sample_project: Path, run_qa, errors_of)
 
 
 def test_per_test_timeout_fails_the_test(sample_project: Path, run_qa, errors_of) -> None:
-    (sample_project / "tests" / "acid" / "test_slow.py").write_text(
+    (sample_project / "tests" / "slow").mkdir()
+    (sample_project / "tests" / "slow" / "test_slow.py").write_text(
         "import time\n\ndef test_hangs():\n    time.sleep(60)\n")
     (sample_project / "pyproject.toml").write_text(
-        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.tiers.acid]\ntimeout = 1\n")
-    done = run_qa("run", sample_project, "-q", "--tiers", "acid")
+        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.tiers.slow]\ntimeout = 1\n")
+    done = run_qa("run", sample_project, "-q", "--tiers", "slow")
     assert done.returncode == 1
     (problem,) = errors_of(sample_project)
-    assert problem["code"] == "test-failure" and "Timeout" in problem["message"]
+    assert (problem["code"], problem["source"]) == ("test-failure", "slow")
+    assert "Timeout" in problem["message"]
 
 
 @pytest.mark.parametrize(
