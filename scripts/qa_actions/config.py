@@ -10,6 +10,7 @@ from typing import Any
 from .categories import KNOWN_CODES, Category
 from .errors import ConfigError
 from .schema import Rules, build
+from .security.settings import SecurityConfig
 
 DEFAULT_TIERS: dict[str, dict[str, Any]] = {
     "unit": {"coverage": 80, "timeout": 60},
@@ -66,6 +67,7 @@ class QaConfig:
     python: str | None = None
     fail_on: Category = "medium"
     categories: dict[str, Category] = field(default_factory=dict)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
 

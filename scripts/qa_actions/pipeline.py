@@ -11,7 +11,7 @@ from .errorlog import write_error_log
 from .errors import QaError
 from .evaluate import evaluate
 from .manifest import MANIFEST, TierManifest
-from .model import RunResult, load_results, save_results
+from .model import RunResult, ScanResult, load_results, save_results
 from .progress import say, step
 from .render.format import duration
 from .runinfo import current_run
@@ -44,13 +44,32 @@ def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool) -> 
     return manifests
 
 
+def run_scans(config: QaConfig, kinds: list[str], results: Path, update_baseline: bool = False) -> list[ScanResult]:
+    """Run the security scans `kinds` (bandit, deps) into `<results>/security/`."""
+    from .security.context import ScanRun
+    from .security.runner import run_scan
+
+    scans = []
+    for index, kind in enumerate(kinds, 1):
+        with step(f"scan {kind} ({index}/{len(kinds)})"):
+            scan = run_scan(ScanRun(config, kind, results, update_baseline=update_baseline))
+        detail = scan.reason or f"{len(scan.findings)} open, {len(scan.suppressed)} accepted findings"
+        say(f"■ scan {scan.name}: {scan.status} in {duration(scan.duration_s)} ({detail})")
+        scans.append(scan)
+    return scans
+
+
 def collect_results(config: QaConfig, results: Path) -> RunResult:
-    """Collect the results folder, apply the gates and write `results.json`."""
+    """Collect the results folder, apply the gates and write `results.json` (and the scans' SARIF)."""
     run = collect(results, current_run(config.project))
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
     evaluate(run, config.categories, config.fail_on)
     save_results(run, results / RESULTS_JSON)
+    if run.scans:
+        from .security.runner import write_security_sarif
+
+        write_security_sarif(results, config.project, list(run.scans.values()))
     return run
 
 
