@@ -84,10 +84,11 @@ def check_database(path: Path, shown: str) -> None:
     """A local safety database is a folder with insecure.json and insecure_full.json of schema 2.0.0."""
     if not path.is_dir():
         raise ScanFailure(f"safety-db {shown!r} is not a folder (expected {' and '.join(DB_FILES)} in it)")
+    missing = [name for name in DB_FILES if not (path / name).is_file()]
+    if missing:
+        raise ScanFailure(f"safety-db {shown!r} has no {missing[0]} (a safety database holds {' and '.join(DB_FILES)})")
     for name in DB_FILES:
         file = path / name
-        if not file.is_file():
-            raise ScanFailure(f"safety-db {shown!r} has no {name} (a safety database holds {' and '.join(DB_FILES)})")
         try:
             data = json.loads(read_limited(file, MAX_DB_BYTES))
         except (json.JSONDecodeError, InputError) as exc:
