@@ -5,13 +5,14 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_OK, QaError
+from ..security.settings import SCAN_KINDS
 from .options import project_option, results_option, verdict_exit
 
 
 @click.command()
 @project_option
 @results_option
-@click.option("--only", type=click.Choice(["bandit", "deps"]),
+@click.option("--only", type=click.Choice(SCAN_KINDS),
               help="Run one scan: bandit (the code) or deps (the dependencies). Default: every enabled scan.")
 @click.option("--update-baseline", is_flag=True,
               help="Accept bandit's current findings: write them to the baseline file (default .bandit-baseline.json).")

@@ -43,5 +43,6 @@ class ScanRun:
         path = Path(value).expanduser()
         return path if path.is_absolute() else self.project / path
 
-    def env(self, **extra: str) -> dict[str, str]:
-        return {**os.environ, **extra}
+    def env(self) -> dict[str, str]:
+        """The tools' environment: ours, so proxies, CA bundles and SAFETY_* settings reach them."""
+        return dict(os.environ)

@@ -19,9 +19,9 @@ from .code_scan import run_bandit
 from .context import ScanRun
 from .deps_audit import run_deps
 from .sarif import SARIF_FILE, write_sarif
+from .settings import SCAN_KINDS
 from .tools import ScanFailure
 
-KINDS = ("bandit", "deps")
 SCANNERS = {"bandit": run_bandit, "deps": run_deps}
 
 
@@ -29,9 +29,9 @@ def select_scans(config: QaConfig, names: list[str] | None) -> list[str]:
     """The scans to run: `names` if given (each a known kind), else every enabled one."""
     if not names:
         return config.security.enabled_scans()
-    unknown = [n for n in names if n not in KINDS]
+    unknown = [n for n in names if n not in SCAN_KINDS]
     if unknown:
-        raise ConfigError(f"unknown scan `{unknown[0]}`; scans: {', '.join(KINDS)}")
+        raise ConfigError(f"unknown scan `{unknown[0]}`; scans: {', '.join(SCAN_KINDS)}")
     if "deps" in names and config.security.deps == "none":
         raise ConfigError(f"the deps scan is off (`deps = \"none\"` in [tool.qa.security] of {config.source})")
     return names

@@ -1,4 +1,4 @@
-"""Safety: `safety scan` when an API key is given, `safety check` otherwise.
+"""Safety: `safety scan` when an API key is given (and no `safety-db`), `safety check` otherwise.
 
 `scan` is safety's current command but needs an account (`SAFETY_API_KEY`). `check` is deprecated
 but needs none, and it is the only one that reads a local database (`--db DIR`), which is what
@@ -36,7 +36,8 @@ _PIN = re.compile(r"===?\s*([^\s,;]+)")
 
 def audit_with_safety(run: ScanRun, inputs: DepsInput) -> list[Finding]:
     report_path = run.folder / SAFETY_JSON
-    key = os.environ.get("SAFETY_API_KEY")
+    # a configured local database is an explicit choice for `check`; an ambient key does not override it
+    key = None if run.settings.safety_db else os.environ.get("SAFETY_API_KEY")
     with ExitStack() as stack:
         if key:
             command = [sys.executable, "-m", "safety", "--stage", "cicd", "--disable-optional-telemetry", "scan",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 Level = Literal["low", "medium", "high"]
+SCAN_KINDS = ("bandit", "deps")  # what `qa scan --only` and `qa run --scans` name
 DepsTool = Literal["safety", "pip-audit", "none"]
 
 # Bandit's own default exclusions, plus the folders that are never the project's source.
