@@ -1,9 +1,11 @@
-"""The steps of a run wired together: tiers, then collect, evaluate, write; shared by the CLI commands."""
+"""The steps of a run wired together: tiers and scans, then collect, evaluate, write; shared by the CLI commands."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from .collect import SCAN_MANIFEST, collect
 from .config import QaConfig
@@ -18,6 +20,7 @@ from .runinfo import current_run
 from .tier_runner import TierRun, run_tier
 
 RESULTS_JSON = "results.json"
+T = TypeVar("T")
 
 
 def fresh_results(results: Path) -> None:
@@ -34,14 +37,9 @@ def fresh_results(results: Path) -> None:
 
 
 def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool) -> list[TierManifest]:
-    manifests = []
-    for index, name in enumerate(names, 1):
-        with step(f"tier {name} ({index}/{len(names)})"):
-            manifest = run_tier(TierRun(config, name, results, echo=echo))
-        detail = manifest.reason or f"exit code {manifest.exit_code}"
-        say(f"■ tier {name}: {manifest.status} in {duration(manifest.duration_s)} ({detail})")
-        manifests.append(manifest)
-    return manifests
+    return _in_steps("tier", names, lambda name: run_tier(TierRun(config, name, results, echo=echo)),
+                     lambda m: f"{m.tier}: {m.status} in {duration(m.duration_s)} "
+                               f"({m.reason or f'exit code {m.exit_code}'})")
 
 
 def run_scans(config: QaConfig, kinds: list[str], results: Path, update_baseline: bool = False) -> list[ScanResult]:
@@ -49,14 +47,23 @@ def run_scans(config: QaConfig, kinds: list[str], results: Path, update_baseline
     from .security.context import ScanRun
     from .security.runner import run_scan
 
-    scans = []
-    for index, kind in enumerate(kinds, 1):
-        with step(f"scan {kind} ({index}/{len(kinds)})"):
-            scan = run_scan(ScanRun(config, kind, results, update_baseline=update_baseline))
-        detail = scan.reason or f"{len(scan.findings)} open, {len(scan.suppressed)} accepted findings"
-        say(f"■ scan {scan.name}: {scan.status} in {duration(scan.duration_s)} ({detail})")
-        scans.append(scan)
-    return scans
+    def scan(kind: str) -> ScanResult:
+        return run_scan(ScanRun(config, kind, results, update_baseline=update_baseline))
+
+    return _in_steps("scan", kinds, scan,
+                     lambda s: f"{s.name}: {s.status} in {duration(s.duration_s)} "
+                               f"({s.reason or f'{len(s.findings)} open, {len(s.suppressed)} accepted findings'})")
+
+
+def _in_steps(what: str, names: list[str], run_one: Callable[[str], T], summary: Callable[[T], str]) -> list[T]:
+    """Run each of `names` as a progress step (with heartbeat), then say in one line how it went."""
+    outcomes = []
+    for index, name in enumerate(names, 1):
+        with step(f"{what} {name} ({index}/{len(names)})"):
+            outcome = run_one(name)
+        say(f"■ {what} {summary(outcome)}")
+        outcomes.append(outcome)
+    return outcomes
 
 
 def collect_results(config: QaConfig, results: Path) -> RunResult:

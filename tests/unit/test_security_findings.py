@@ -163,3 +163,23 @@ def test_safety_scan_reports_follow_safetys_own_schema(tmp_path: Path) -> None:
         "90002", "urllib3", "1.26.4", "1.26.18", "requirements.txt")
     assert found.suppression is None and found.severity == "high"
     assert ignored.rule == "90009" and ignored.suppression == "ignored by the safety policy: not reachable"
+
+
+def test_the_offline_auth_stand_in_answers_only_discovery_and_keys() -> None:
+    import urllib.error
+    import urllib.request
+
+    from qa_actions.security.auth_standin import offline_auth_server
+
+    with offline_auth_server() as base:
+        assert base.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(f"{base}/.well-known/openid-configuration", timeout=5) as answer:
+            discovery = json.load(answer)
+        assert discovery["jwks_uri"] == f"{base}/jwks"
+        with urllib.request.urlopen(discovery["jwks_uri"], timeout=5) as answer:
+            assert json.load(answer) == {"keys": []}
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(f"{base}/oauth/token", timeout=5)
+        assert caught.value.code == 404
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"{base}/jwks", timeout=5)
