@@ -17,8 +17,6 @@ def render_table(run: RunResult) -> str:
     if run.tiers or not run.scans:
         rows += [HEADERS, *(_tier_row(t) for t in run.tiers.values())]
     if run.scans:
-        if rows:
-            rows.append(("",) * len(SCAN_HEADERS))
         rows.append(SCAN_HEADERS)
         rows += [_scan_row(scan) for scan in run.scans.values()]
     widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(HEADERS) - 1)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsutil import atomic_write_text
-from ..interpreter import default_python
+from ..interpreter import project_python
 from .context import ScanRun
 from .tools import ScanFailure
 
@@ -59,7 +59,7 @@ def gather(run: ScanRun) -> DepsInput:
 
 def _installed(run: ScanRun) -> list[tuple[str, str]]:
     """The project interpreter's distributions, without the project itself."""
-    python = run.config.python or default_python()
+    python = project_python(run.config.python)
     try:
         done = subprocess.run([python, "-c", _LIST_DISTRIBUTIONS], capture_output=True, text=True, timeout=120,
                               check=False)
