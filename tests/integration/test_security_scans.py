@@ -22,6 +22,9 @@ def run(command: str) -> int:
 
 def run_fixed(command: str) -> int:
     return subprocess.call(command, shell=True)  # nosec B602 - only ever given constants
+
+
+ADMIN_PASSWORD = "hunter2"
 '''
 
 # What OSV publishes for CVE-2021-33503 (trimmed to the fields pip-audit reads).
@@ -103,10 +106,14 @@ def test_an_insecure_call_fails_the_gate_and_nosec_is_honoured(sample_project: P
     assert done.returncode == 1, done.stdout + done.stderr
     problems = {(p["code"], p["category"], p["file"], p["line"]) for p in errors_of(sample_project)}
     assert problems == {("finding-high", "high", "src/ledger/maintenance.py", 7),
-                        ("finding-low", "low", "src/ledger/maintenance.py", 3)}
+                        ("finding-low", "low", "src/ledger/maintenance.py", 3),
+                        ("finding-low", "low", "src/ledger/maintenance.py", 14)}
     bandit = results_of(sample_project)["scans"]["bandit"]
     assert [(f["rule"], f["severity"], f["confidence"], f["cwe"]) for f in bandit["findings"]] == [
-        ("B404", "low", "high", "CWE-78"), ("B602", "high", "high", "CWE-78")]
+        ("B404", "low", "high", "CWE-78"), ("B602", "high", "high", "CWE-78"), ("B105", "low", "medium", "CWE-259")]
+    assert bandit["findings"][2]["message"] == "Possible hardcoded password: '[redacted]'"
+    for written in ("qa-results/results.json", "qa-results/security.sarif", ".errors/errors.jsonl"):
+        assert "hunter2" not in (sample_project / written).read_text()
     assert [(f["rule"], f["suppression"]) for f in bandit["suppressed"]] == [
         ("B608", "in the bandit baseline .bandit-baseline.json")]
     assert results_of(sample_project)["verdict"] == "failed"
@@ -114,10 +121,10 @@ def test_an_insecure_call_fails_the_gate_and_nosec_is_honoured(sample_project: P
     assert sarif_errors(log) == []
     (run,) = log["runs"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]] == [
-        ("B404", 3), ("B602", 7)]
+        ("B404", 3), ("B602", 7), ("B105", 14)]
     assert all(r["partialFingerprints"]["qaFindingHash/v1"] for r in run["results"])
     (bandit_row,) = [line.split() for line in done.stdout.splitlines() if line.startswith("bandit ")]
-    assert bandit_row[:5] == ["bandit", "2", "1", "0", "1"]
+    assert bandit_row[:5] == ["bandit", "3", "1", "0", "2"]
 
 
 def test_thresholds_drop_findings_below_them(sample_project: Path, run_qa) -> None:
@@ -151,7 +158,7 @@ def test_update_baseline_accepts_what_is_there(sample_project: Path, run_qa) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"baseline written: {sample_project / '.bandit-baseline.json'}" in done.stdout
     baseline = json.loads((sample_project / ".bandit-baseline.json").read_text())
-    assert sorted(r["test_id"] for r in baseline["results"]) == ["B404", "B602", "B608"]
+    assert sorted(r["test_id"] for r in baseline["results"]) == ["B105", "B404", "B602", "B608"]
     assert run_qa("scan", "--project", sample_project, "--only", "bandit").returncode == 0
 
 

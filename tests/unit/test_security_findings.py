@@ -183,3 +183,11 @@ def test_the_offline_auth_stand_in_answers_only_discovery_and_keys() -> None:
         assert caught.value.code == 404
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"{base}/jwks", timeout=5)
+
+
+def test_passwords_bandit_quotes_are_redacted() -> None:
+    from qa_actions.security.redaction import redact
+
+    assert redact("B105", "Possible hardcoded password: 'hunter2'") == "Possible hardcoded password: '[redacted]'"
+    assert redact("B106", 'Possible hardcoded password: "it\'s: me"') == 'Possible hardcoded password: "[redacted]"'
+    assert redact("B608", "Possible SQL injection: 'x'") == "Possible SQL injection: 'x'"

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..fsutil import read_limited
 from ..model import Finding
+from .redaction import redact
 from .tools import ScanFailure, relative
 
 MAX_BASELINE_BYTES = 64 * 1024 * 1024
@@ -53,7 +54,8 @@ def load_baseline(path: Path, shown: str, project: Path) -> list[Entry]:
         if not isinstance(item, dict) or not all(isinstance(item.get(f), str) for f in _FIELDS):
             raise ScanFailure(f"bandit baseline {shown}: results[{index}] lacks one of {', '.join(_FIELDS)}")
         line = item.get("line_number")
-        entries.append(Entry(relative(item["filename"], project), item["test_id"], item["issue_text"],
+        entries.append(Entry(relative(item["filename"], project), item["test_id"],
+                             redact(item["test_id"], item["issue_text"]),
                              item["issue_severity"], item["issue_confidence"],
                              line if isinstance(line, int) else None))
     return entries

@@ -13,6 +13,7 @@ from ..sources import detect_packages
 from .baseline import DEFAULT_BASELINE, load_baseline, split_by_baseline
 from .context import ScanRun
 from .fingerprints import fingerprint_code
+from .redaction import redact
 from .tools import ScanFailure, read_report, relative, require, run_tool
 
 BANDIT_JSON = "bandit.json"
@@ -101,11 +102,12 @@ def _finding(item: dict[str, Any], project: Path) -> Finding:
     cwe = item.get("issue_cwe")
     cwe_id = cwe.get("id") if isinstance(cwe, dict) else None
     line = item.get("line_number")
+    rule = str(item.get("test_id", "B000"))
     return Finding(
         tool="bandit",
-        rule=str(item.get("test_id", "B000")),
+        rule=rule,
         severity=SEVERITIES.get(str(item.get("issue_severity", "")).upper(), "low"),  # type: ignore[arg-type]
-        message=str(item.get("issue_text", "")),
+        message=redact(rule, str(item.get("issue_text", ""))),
         confidence=str(item.get("issue_confidence", "")).lower() or None,
         file=relative(str(item.get("filename", "")), project),
         line=line if isinstance(line, int) else None,
