@@ -13,6 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "examples" / "sample-project"
+DATA = REPO / "tests" / "data"
 IGNORED = shutil.ignore_patterns("qa-results", ".errors", "__pycache__", ".pytest_cache", "*.pyc")
 
 
@@ -50,3 +51,13 @@ def sample_project(tmp_path: Path) -> Path:
     target = tmp_path / "sample"
     shutil.copytree(SAMPLE, target, ignore=IGNORED)
     return target
+
+
+@pytest.fixture(scope="session")
+def sarif_errors():
+    """A function listing what makes a SARIF log invalid against the official 2.1.0 schema ([] = valid)."""
+    import jsonschema
+
+    schema = json.loads((DATA / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return lambda log: [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)]

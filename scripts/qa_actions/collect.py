@@ -43,7 +43,7 @@ def collect(results: Path, run: RunInfo) -> RunResult:
         part = read_part(folder)
         parts[part.manifest.tier].append(part)
     tiers = {name: merge_tier(name, group, results) for name, group in parts.items()}
-    scans = {scan.name: scan for scan in _read_scans(results)}
+    scans = {scan.name: scan for scan in read_scans(results)}
     return RunResult(run=run, tiers=tiers, scans=scans)
 
 
@@ -121,7 +121,8 @@ def combine_coverage(data_files: list[Path], out: Path, gate: float | None) -> C
     return read_coverage(out / COVERAGE_JSON, gate)
 
 
-def _read_scans(results: Path) -> list[ScanResult]:
+def read_scans(results: Path) -> list[ScanResult]:
+    """Every `scan.json` below `results`, whichever job wrote it."""
     scans = []
     for path in sorted(results.rglob(SCAN_MANIFEST)):
         try:

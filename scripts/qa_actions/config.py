@@ -13,6 +13,7 @@ from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
 from .errors import ConfigError
 from .history.settings import HistoryConfig
 from .schema import Rules, build
+from .security.settings import SecurityConfig
 
 DEFAULT_TIERS: dict[str, dict[str, Any]] = {
     "unit": {"coverage": 80, "timeout": 60},
@@ -73,6 +74,7 @@ class QaConfig:
     python: str | None = None
     fail_on: Category = "medium"
     categories: dict[str, Category] = field(default_factory=dict)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
     environment: str = DEFAULT_ENVIRONMENT
     environments: dict[str, EnvironmentConfig] = field(default_factory=dict)
     data: DataConfig = field(default_factory=DataConfig)

@@ -80,10 +80,8 @@ class _Problems:
     def of_scan(self, scan: ScanResult) -> list[Problem]:
         found = []
         if scan.status == "error":
-            found.append(self.make(scan.name, "scan-error", scan.reason or "the scan could not run"))
+            found.append(self.make(scan.name, scan.error_code or "scan-error", scan.reason or "the scan could not run"))
         for finding in scan.findings:
             code = finding.code or ("vulnerable-dependency" if finding.package else f"finding-{finding.severity}")
-            where = finding.package or finding.file
-            found.append(self.make(scan.name, code, f"{finding.rule}: {finding.message} ({where})",
-                                   finding.file, finding.line))
+            found.append(self.make(scan.name, code, finding.summary, finding.file, finding.line))
         return found

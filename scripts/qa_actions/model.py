@@ -107,15 +107,33 @@ class Finding:
     fix_version: str | None = None
     fingerprint: str | None = None
     code: str | None = None  # the problem code, when not the one its severity implies
+    url: str | None = None
+    suppression: str | None = None
+
+    @property
+    def summary(self) -> str:
+        """One line saying what is wrong and, for a dependency, which version fixes it."""
+        if not self.package:
+            return f"{self.rule}: {self.message}"
+        ident = self.rule if self.cve in (None, self.rule) else f"{self.rule} ({self.cve})"
+        text = f"{self.package} {self.version or '(unpinned)'}: {ident}: {self.message}"
+        return text + (f" (fixed in {self.fix_version})" if self.fix_version else "")
 
 
 @dataclass
 class ScanResult:
+    """One security scan. `findings` are the open ones (they make problems); `suppressed` were
+    accepted by a baseline or an ignore rule, each saying why in `Finding.suppression`."""
+
     name: str
     status: TierStatus
     findings: list[Finding] = field(default_factory=list)
     reason: str | None = None
     duration_s: float = 0.0
+    error_code: str | None = None
+    suppressed: list[Finding] = field(default_factory=list)
+    tool_version: str | None = None
+    targets: list[str] = field(default_factory=list)
 
 
 @dataclass

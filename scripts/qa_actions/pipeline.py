@@ -1,9 +1,11 @@
-"""The steps of a run wired together: tiers, then collect, evaluate, write; shared by the CLI commands."""
+"""The steps of a run wired together: tiers and scans, then collect, evaluate, write; shared by the CLI commands."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from .collect import SCAN_MANIFEST, collect
 from .config import QaConfig
@@ -12,11 +14,13 @@ from .errorlog import write_error_log
 from .errors import QaError
 from .evaluate import evaluate
 from .manifest import MANIFEST, TierManifest
-from .model import RESULTS_JSON, RunResult, load_results, save_results
+from .model import RESULTS_JSON, RunResult, ScanResult, load_results, save_results
 from .progress import say, step
 from .render.format import duration
 from .runinfo import current_run
 from .tier_runner import TierRun, run_tier
+
+T = TypeVar("T")
 
 
 def fresh_results(results: Path) -> None:
@@ -34,23 +38,47 @@ def fresh_results(results: Path) -> None:
 
 def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool,
               environment: Environment | None = None) -> list[TierManifest]:
-    manifests = []
+    return _in_steps("tier", names,
+                     lambda name: run_tier(TierRun(config, name, results, echo=echo, environment=environment)),
+                     lambda m: f"{m.tier}: {m.status} in {duration(m.duration_s)} "
+                               f"({m.reason or f'exit code {m.exit_code}'})")
+
+
+def run_scans(config: QaConfig, kinds: list[str], results: Path, update_baseline: bool = False) -> list[ScanResult]:
+    """Run the security scans `kinds` (bandit, deps) into `<results>/security/`."""
+    from .security.context import ScanRun
+    from .security.runner import run_scan
+
+    def scan(kind: str) -> ScanResult:
+        return run_scan(ScanRun(config, kind, results, update_baseline=update_baseline))
+
+    return _in_steps("scan", kinds, scan,
+                     lambda s: f"{s.name}: {s.status} in {duration(s.duration_s)} "
+                               f"({s.reason or f'{len(s.findings)} open, {len(s.suppressed)} accepted findings'})")
+
+
+def _in_steps(what: str, names: list[str], run_one: Callable[[str], T], summary: Callable[[T], str]) -> list[T]:
+    """Run each of `names` as a progress step (with heartbeat), then say in one line how it went."""
+    outcomes = []
     for index, name in enumerate(names, 1):
-        with step(f"tier {name} ({index}/{len(names)})"):
-            manifest = run_tier(TierRun(config, name, results, echo=echo, environment=environment))
-        detail = manifest.reason or f"exit code {manifest.exit_code}"
-        say(f"■ tier {name}: {manifest.status} in {duration(manifest.duration_s)} ({detail})")
-        manifests.append(manifest)
-    return manifests
+        with step(f"{what} {name} ({index}/{len(names)})"):
+            outcome = run_one(name)
+        say(f"■ {what} {summary(outcome)}")
+        outcomes.append(outcome)
+    return outcomes
 
 
 def collect_results(config: QaConfig, results: Path) -> RunResult:
-    """Collect the results folder, apply the gates and write `results.json`."""
+    """Collect the results folder, apply the gates and write `results.json` (and the scans' SARIF)."""
     run = collect(results, current_run(config.project))
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
     evaluate(run, config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
+    if run.scans:
+        from .security.runner import write_security_sarif
+
+        write_security_sarif(results, config.project, list(run.scans.values()))
     return run
 
 

@@ -33,3 +33,19 @@ def _git(project: Path, *args: str) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def path_in_repository(project: Path) -> str:
+    """The project folder relative to its repository's root ("" at the root).
+
+    SARIF and annotations need paths from the repository root, while tools report them from the
+    project, which may be a sub-folder (a monorepo, or examples/sample-project here).
+    """
+    root = _git(project, "rev-parse", "--show-toplevel") or os.environ.get("GITHUB_WORKSPACE")
+    if not root:
+        return ""
+    try:
+        inside = project.resolve().relative_to(Path(root).resolve())
+    except ValueError:
+        return ""
+    return "" if inside == Path() else inside.as_posix()

@@ -12,6 +12,7 @@ import difflib
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -19,7 +20,8 @@ from .errors import ConfigError, QaError
 
 T = TypeVar("T")
 
-_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+               date: "a date (YYYY-MM-DD)"}
 
 
 def toml_key(field_name: str) -> str:

@@ -29,6 +29,13 @@ def test_sample_project_passes_every_gate(sample_project: Path, run_qa, errors_o
     for tier in ("unit", "integration"):
         assert (sample_project / "qa-results" / tier / "coverage.json").is_file()
     assert (sample_project / ".errors" / "summary.md").read_text().count("No problems.") == 1
+    scans = results["scans"]
+    assert {name: scan["status"] for name, scan in scans.items()} == {"bandit": "passed", "safety": "passed"}
+    assert [f["rule"] for f in scans["bandit"]["suppressed"]] == ["B608"]  # the sample's one baselined finding
+    assert scans["safety"]["targets"] == ["requirements.txt"]
+    (bandit_row,) = [line.split() for line in done.stdout.splitlines() if line.startswith("bandit ")]
+    assert bandit_row[:5] == ["bandit", "0", "0", "0", "0"] and bandit_row[-3:] == ["passed", "(1", "baselined)"]
+    assert (sample_project / "qa-results" / "security.sarif").is_file()
 
 
 def test_failing_unit_test_is_high(sample_project: Path, run_qa, errors_of) -> None:

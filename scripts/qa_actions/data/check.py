@@ -34,6 +34,14 @@ BINARY_PROBE = 8192
 def check_test_data(config: QaConfig, results: Path, paths: list[Path] | None = None) -> ScanResult:
     """Scan the configured test data (or `paths`), write `<results>/security/test-data/scan.json`, return it."""
     started = time.monotonic()
+    scan = scan_test_data(config, paths)
+    scan.duration_s = round(time.monotonic() - started, 3)
+    atomic_write_text(results / SCAN_FOLDER / "scan.json", json.dumps(dataclasses.asdict(scan), indent=2) + "\n")
+    return scan
+
+
+def scan_test_data(config: QaConfig, paths: list[Path] | None = None) -> ScanResult:
+    """The test-data scan's result, without writing it (the security scan runner records it)."""
     targets = paths if paths is not None else [config.project / p for p in config.data.check_paths]
     existing = [p for p in targets if p.exists()]
     if not existing:
@@ -42,8 +50,6 @@ def check_test_data(config: QaConfig, results: Path, paths: list[Path] | None = 
     else:
         findings = [f for target in existing for f in scan_path(target, config)]
         scan = ScanResult(SCAN_NAME, "failed" if findings else "passed", findings)
-    scan.duration_s = round(time.monotonic() - started, 3)
-    atomic_write_text(results / SCAN_FOLDER / "scan.json", json.dumps(dataclasses.asdict(scan), indent=2) + "\n")
     return scan
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..categories import CATEGORY_ORDER
-from ..model import RunResult, TierResult
+from ..model import RunResult, ScanResult, TierResult
 from . import format as fmt
 
 HEADERS = ("tier", "tests", "passed", "failed", "skipped", "duration", "coverage", "status")
@@ -13,13 +13,12 @@ SCAN_HEADERS = ("scan", "findings", "high", "medium", "low", "duration", "", "st
 
 
 def render_table(run: RunResult) -> str:
-    rows = [HEADERS] + [_tier_row(t) for t in run.tiers.values()]
+    rows = []
+    if run.tiers or not run.scans:
+        rows += [HEADERS, *(_tier_row(t) for t in run.tiers.values())]
     if run.scans:
         rows.append(SCAN_HEADERS)
-        for scan in run.scans.values():
-            severities = Counter(f.severity for f in scan.findings)
-            rows.append((scan.name, str(len(scan.findings)), str(severities["high"]), str(severities["medium"]),
-                         str(severities["low"]), fmt.duration(scan.duration_s), "", _status(scan.status, scan.reason)))
+        rows += [_scan_row(scan) for scan in run.scans.values()]
     widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(HEADERS) - 1)]
     lines = []
     for row in rows:
@@ -45,6 +44,15 @@ def _notes(tier: TierResult) -> str:
     if tier.counts.flaky:
         notes.append(f"{tier.counts.flaky} flaky")
     return f" ({', '.join(notes)})" if notes else ""
+
+
+def _scan_row(scan: ScanResult) -> tuple[str, ...]:
+    severities = Counter(f.severity for f in scan.findings)
+    status = f"{scan.status} ({_clip(scan.reason)})" if scan.reason else scan.status
+    if scan.suppressed:
+        status += f" ({len(scan.suppressed)} {'baselined' if scan.name == 'bandit' else 'ignored'})"
+    return (scan.name, str(len(scan.findings)), str(severities["high"]), str(severities["medium"]),
+            str(severities["low"]), fmt.duration(scan.duration_s), "", status)
 
 
 def _status(status: str, reason: str | None) -> str:

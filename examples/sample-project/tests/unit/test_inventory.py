@@ -72,3 +72,13 @@ def test_ledger_stays_consistent(inventory: Inventory) -> None:
     inventory.transfer("BOLT-100", 3, "main", "van")
     assert inventory.consistent()
     assert [line.quantity for line in inventory.stock_lines()] == [4, 3]
+
+
+def test_stock_lines_in_each_order(inventory: Inventory) -> None:
+    inventory.receive("BOLT-100", 2, location="van")
+    inventory.receive("NUT-200", 7, location="main")
+    assert [(s.sku, s.location) for s in inventory.stock_lines()] == [("BOLT-100", "van"), ("NUT-200", "main")]
+    assert [s.location for s in inventory.stock_lines("location")] == ["main", "van"]
+    assert [s.quantity for s in inventory.stock_lines("quantity")] == [7, 2]
+    with pytest.raises(ValidationError, match="cannot order stock by 'price; DROP TABLE stock'"):
+        inventory.stock_lines("price; DROP TABLE stock")

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import EXIT_OK, QaError
+from ..security.settings import SCAN_KINDS
+from .options import project_option, results_option, verdict_exit
+
+
+@click.command()
+@project_option
+@results_option
+@click.option("--only", type=click.Choice(SCAN_KINDS),
+              help="Run one scan: bandit (the code) or deps (the dependencies). Default: every enabled scan.")
+@click.option("--update-baseline", is_flag=True,
+              help="Accept bandit's current findings: write them to the baseline file (default .bandit-baseline.json).")
+def scan(project: Path, results: Path | None, only: str | None, update_baseline: bool) -> int:
+    """Run the security scans: bandit over the code, safety or pip-audit over the dependencies.
+
+    Writes <results>/security/<scan>/ (the tool's report, output.log, scan.json) and
+    <results>/security.sarif. Exits 1 when a finding or a scan that could not run is at or
+    above `fail-on`.
+    """
+    from ..config import load_config
+    from ..evaluate import evaluate
+    from ..model import RunResult
+    from ..pipeline import run_scans
+    from ..render.console import render_table
+    from ..runinfo import current_run
+    from ..security.baseline import DEFAULT_BASELINE
+    from ..security.runner import select_scans, write_security_sarif
+
+    config = load_config(project)
+    kinds = select_scans(config, [only] if only else None)
+    if update_baseline and "bandit" not in kinds:
+        raise QaError("--update-baseline needs the bandit scan (it is off in [tool.qa.security])")
+    if not kinds:
+        click.echo("no security scans to run: [tool.qa.security] turns them all off")
+        return EXIT_OK
+    folder = config.results_path(results)
+    scans = run_scans(config, kinds, folder, update_baseline=update_baseline)
+    sarif = write_security_sarif(folder, config.project)
+    outcome = evaluate(RunResult(run=current_run(config.project), scans={s.name: s for s in scans}),
+                       config.categories, config.fail_on)
+    click.echo("\n" + render_table(outcome), nl=False)
+    if update_baseline and outcome.scans["bandit"].status != "error":
+        click.echo(f"baseline written: {config.project / (config.security.baseline or DEFAULT_BASELINE)}")
+    click.echo(f"reports: {folder / 'security'} · SARIF: {sarif}")
+    return verdict_exit(outcome.verdict)

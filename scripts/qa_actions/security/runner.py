@@ -1,0 +1,64 @@
+"""Run one scan into `<results>/security/<kind>/` and record it in `scan.json`; never raises for a
+scan that cannot run: that is a scan in status `error` with a `scan-error` or `missing-tool` code."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import time
+from pathlib import Path
+
+from ..collect import SCAN_MANIFEST, read_scans
+from ..config import QaConfig
+from ..errors import ConfigError
+from ..fsutil import atomic_write_text
+from ..model import ScanResult
+from ..runinfo import path_in_repository
+from .code_scan import run_bandit
+from .context import ScanRun
+from .deps_audit import run_deps
+from .sarif import SARIF_FILE, write_sarif
+from .settings import SCAN_KINDS
+from .tools import ScanFailure
+
+def _test_data(run: ScanRun) -> ScanResult:
+    from ..data.check import scan_test_data
+
+    return scan_test_data(run.config)
+
+
+SCANNERS = {"bandit": run_bandit, "deps": run_deps, "test-data": _test_data}
+
+
+def select_scans(config: QaConfig, names: list[str] | None) -> list[str]:
+    """The scans to run: `names` if given (each a known kind), else every enabled one."""
+    if not names:
+        data_check = config.security.enabled and config.data.check
+        return config.security.enabled_scans() + (["test-data"] if data_check else [])
+    unknown = [n for n in names if n not in SCAN_KINDS]
+    if unknown:
+        raise ConfigError(f"unknown scan `{unknown[0]}`; scans: {', '.join(SCAN_KINDS)}")
+    if "deps" in names and config.security.deps == "none":
+        raise ConfigError(f"the deps scan is off (`deps = \"none\"` in [tool.qa.security] of {config.source})")
+    return names
+
+
+def run_scan(run: ScanRun) -> ScanResult:
+    if run.folder.exists():
+        shutil.rmtree(run.folder)
+    run.folder.mkdir(parents=True)
+    started = time.monotonic()
+    try:
+        result = SCANNERS[run.kind](run)
+    except ScanFailure as exc:
+        result = ScanResult(name=run.tool, status="error", reason=str(exc), error_code=exc.code)
+    result.duration_s = round(time.monotonic() - started, 3)
+    atomic_write_text(run.folder / SCAN_MANIFEST, json.dumps(dataclasses.asdict(result), indent=2) + "\n")
+    return result
+
+
+def write_security_sarif(results: Path, project: Path, scans: list[ScanResult] | None = None) -> Path:
+    """`<results>/security.sarif` from the given scans, or from every scan.json under `results`."""
+    found = scans if scans is not None else read_scans(results)
+    return write_sarif(results / SARIF_FILE, found, path_in_repository(project))
