@@ -30,7 +30,8 @@ def test_sample_project_passes_every_gate(sample_project: Path, run_qa, errors_o
         assert (sample_project / "qa-results" / tier / "coverage.json").is_file()
     assert (sample_project / ".errors" / "summary.md").read_text().count("No problems.") == 1
     scans = results["scans"]
-    assert {name: scan["status"] for name, scan in scans.items()} == {"bandit": "passed", "safety": "passed"}
+    assert {name: scan["status"] for name, scan in scans.items()} == {"bandit": "passed", "safety": "passed",
+                                                                     "test-data": "passed"}
     assert [f["rule"] for f in scans["bandit"]["suppressed"]] == ["B608"]  # the sample's one baselined finding
     assert scans["safety"]["targets"] == ["requirements.txt"]
     (bandit_row,) = [line.split() for line in done.stdout.splitlines() if line.startswith("bandit ")]

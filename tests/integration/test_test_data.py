@@ -85,7 +85,7 @@ def test_data_check_finds_planted_pii_without_repeating_it(sample_project: Path,
 
 def test_run_includes_the_check_as_a_high_problem(sample_project: Path, run_qa, errors_of) -> None:
     (sample_project / "tests" / "data" / "development" / "leak.csv").write_text(LEAK)
-    done = run_qa("run", sample_project, "--tiers", "acid", "-q")
+    done = run_qa("run", sample_project, "--tiers", "acid", "--scans", "test-data", "-q")
     assert done.returncode == 1
     problems = errors_of(sample_project)
     assert {(p["category"], p["source"], p["code"]) for p in problems} == {("high", "test-data", "unmasked-pii")}

@@ -56,13 +56,15 @@ expires = "2027-02-28"
 
 def test_scans_can_be_turned_off(tmp_path: Path) -> None:
     config = config_of(tmp_path, '[tool.qa.security]\ndeps = "none"\n')
+    assert select_scans(config, None) == ["bandit", "test-data"]
+    config.data.check = False
     assert select_scans(config, None) == ["bandit"]
     with pytest.raises(ConfigError, match='the deps scan is off'):
         select_scans(config, ["deps"])
     config.security.enabled = False
     assert select_scans(config, None) == []
     assert select_scans(config, ["bandit"]) == ["bandit"]
-    with pytest.raises(ConfigError, match="unknown scan `codeql`; scans: bandit, deps"):
+    with pytest.raises(ConfigError, match="unknown scan `codeql`; scans: bandit, deps, test-data"):
         select_scans(config, ["codeql"])
 
 

@@ -50,4 +50,9 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     log = write_error_log(outcome, config.errors_path)
     click.echo("\n" + render_table(outcome), nl=False)
     click.echo(f"results: {folder / 'results.json'} · problems: {log}")
+    if config.history.record:
+        from ..history.record import add_results, describe
+
+        history = config.history.path(config.project)
+        click.echo(describe(add_results(folder, history, config.history.keep_test_details), history))
     return verdict_exit(outcome.verdict)

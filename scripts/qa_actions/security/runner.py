@@ -22,6 +22,7 @@ from .sarif import SARIF_FILE, write_sarif
 from .settings import SCAN_KINDS
 from .tools import ScanFailure
 
+
 def _test_data(run: ScanRun) -> ScanResult:
     from ..data.check import scan_test_data
 
