@@ -6,6 +6,7 @@ downloaded from several matrix jobs (one artifact per tier or shard) merge witho
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 from collections import defaultdict
@@ -19,6 +20,7 @@ from .junit import MAX_FAILURES, SLOWEST, JUnitReport, parse_junit
 from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, MANIFEST, TierManifest, read_manifest
 from .model import CoverageResult, RunInfo, RunResult, ScanResult, TierResult
 from .schema import Rules, build, same_key
+from .sharding import Shard
 
 SCAN_MANIFEST = "scan.json"
 COMBINED = "combined"
@@ -34,15 +36,18 @@ class TierPart:
     junit: JUnitReport | None
 
 
-def collect(results: Path, run: RunInfo) -> RunResult:
-    """Build the model from everything under `results` (gates are applied later, by evaluate)."""
+def collect(results: Path, run: RunInfo, project: Path | None = None) -> RunResult:
+    """Build the model from everything under `results` (gates are applied later, by evaluate).
+
+    `project` holds the coverage configuration that combining shards' coverage reports with.
+    """
     if not results.is_dir():
         raise InputError(f"results folder {results} does not exist: run `qa tier` or `qa run` first")
     parts: dict[str, list[TierPart]] = defaultdict(list)
     for folder in tier_folders(results):
         part = read_part(folder)
         parts[part.manifest.tier].append(part)
-    tiers = {name: merge_tier(name, group, results) for name, group in parts.items()}
+    tiers = {name: merge_tier(name, group, results, project) for name, group in parts.items()}
     scans = {scan.name: scan for scan in read_scans(results)}
     return RunResult(run=run, tiers=tiers, scans=scans)
 
@@ -60,15 +65,24 @@ def read_part(folder: Path) -> TierPart:
     return TierPart(folder, manifest, junit)
 
 
-def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
-    """One TierResult from the tier's parts; shards add up, coverage is combined across them."""
+def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | None = None,
+               one_shard: bool = False) -> TierResult:
+    """One TierResult from the tier's parts; shards add up, coverage is combined across them.
+
+    `one_shard`: the parts are one shard seen alone (by `qa tier --shard`), so the others are not missed.
+    """
     manifests = [p.manifest for p in parts]
     reports = [p.junit for p in parts if p.junit is not None]
-    result = TierResult(name=name, status=_status(parts), shards=len(parts))
+    missing = [] if one_shard else missing_shards(name, parts)
+    result = TierResult(name=name, status="error" if missing else _status(parts), shards=len(parts))
     result.duration_s = max(m.duration_s for m in manifests)
     result.environment = next((m.environment for m in manifests if m.environment), None)
     problem = next((m for m in manifests if m.status == "error"), None)
-    if problem is not None:
+    if missing:
+        result.error_code = "missing-shard"
+        result.reason = (f"no results from shard {', '.join(missing)} of {name}: each shard's folder"
+                         f" ({name}-KofN) must reach the results folder before `qa collect`")
+    elif problem is not None:
         result.reason, result.error_code = problem.reason, problem.error_code
     elif result.status == "skipped":
         result.reason = manifests[0].reason
@@ -78,8 +92,35 @@ def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
         result.flaky.extend(report.flaky[: MAX_FAILURES - len(result.flaky)])
     result.slowest = heapq.nlargest(SLOWEST, (t for r in reports for t in r.slowest), key=lambda t: t.duration_s)
     if result.status in ("passed", "failed"):
-        result.coverage = _coverage(name, parts, results)
+        result.coverage = _coverage(name, parts, results, project)
     return result
+
+
+def missing_shards(name: str, parts: list[TierPart]) -> list[str]:
+    """The shards (`K/N`) of a sharded tier that left no folder; an inconsistent set of folders is an error."""
+    labels = [p.manifest.shard for p in parts]
+    if all(label is None for label in labels):
+        return []  # unsharded folders of one tier (from several jobs) add up as before
+    where = ", ".join(str(p.folder) for p in parts)
+    if None in labels:
+        raise InputError(f"tier {name} has sharded and unsharded results ({where}): remove the older ones")
+    try:
+        shards = [Shard.parse(label) for label in labels if label is not None]
+    except ValueError as exc:
+        raise InputError(f"tier {name}: a tier.json has a bad `shard` ({exc})") from None
+    counts = {s.count for s in shards}
+    if len(counts) > 1:
+        raise InputError(f"tier {name} has results of runs in {' and '.join(map(str, sorted(counts)))} shards"
+                         f" ({where}): remove the older ones")
+    if len({p.manifest.shard_timings for p in parts}) > 1:
+        raise InputError(f"the shards of tier {name} were split with different timings ({where}), so they may"
+                         " overlap or miss tests: give every shard job the same history or durations file")
+    seen = [s.index for s in shards]
+    twice = sorted({i for i in seen if seen.count(i) > 1})
+    if twice:
+        raise InputError(f"tier {name}: shard {twice[0]}/{shards[0].count} has more than one results folder ({where})")
+    count = counts.pop()
+    return [f"{i}/{count}" for i in range(1, count + 1) if i not in seen]
 
 
 def _status(parts: list[TierPart]) -> str:
@@ -92,32 +133,41 @@ def _status(parts: list[TierPart]) -> str:
     return "skipped"
 
 
-def _coverage(name: str, parts: list[TierPart], results: Path) -> CoverageResult | None:
+def _coverage(name: str, parts: list[TierPart], results: Path, project: Path | None) -> CoverageResult | None:
     gate = next((p.manifest.coverage_gate for p in parts), None)
     measured = [p for p in parts if (p.folder / COVERAGE_JSON).is_file()]
     if not measured:
         return None if gate is None else CoverageResult(percent=None, gate=gate)
     if len(measured) == 1:
         return read_coverage(measured[0].folder / COVERAGE_JSON, gate)
-    return combine_coverage([p.folder / COVERAGE_DATA for p in measured], results / COMBINED / name, gate)
+    return combine_coverage([p.folder / COVERAGE_DATA for p in measured], results / COMBINED / name, gate, project)
 
 
-def combine_coverage(data_files: list[Path], out: Path, gate: float | None) -> CoverageResult:
-    """Exact coverage of a sharded tier: combine the shards' data, then report once."""
+def combine_coverage(data_files: list[Path], out: Path, gate: float | None,
+                     project: Path | None = None) -> CoverageResult:
+    """Exact coverage of a sharded tier: combine the shards' data, then report once.
+
+    The report reads the measured source files and the project's coverage configuration (found in
+    `project` as pytest-cov finds it there: .coveragerc, setup.cfg, tox.ini, pyproject.toml), so
+    the job that collects needs the project checked out at the path the shards ran in.
+    """
     from coverage import Coverage
     from coverage.exceptions import CoverageException
 
     missing = [str(p) for p in data_files if not p.is_file()]
     if missing:
         raise InputError(f"cannot combine coverage: {missing[0]} is missing (upload coverage.data with each shard)")
+    out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     try:
-        coverage = Coverage(data_file=str(out / COVERAGE_DATA))
-        coverage.combine([str(p) for p in data_files], keep=True, strict=True)
+        with contextlib.chdir(project or Path()):  # coverage.py finds its configuration in the working directory
+            coverage = Coverage(data_file=str(out / COVERAGE_DATA))
+        coverage.combine([str(p.resolve()) for p in data_files], keep=True, strict=True)
         coverage.save()
         coverage.json_report(outfile=str(out / COVERAGE_JSON))
     except CoverageException as exc:
-        raise InputError(f"cannot combine coverage of {len(data_files)} shards: {exc}") from None
+        raise InputError(f"cannot combine coverage of {len(data_files)} shards: {exc}"
+                         " (the project must be checked out where the shards ran)") from None
     return read_coverage(out / COVERAGE_JSON, gate)
 
 

@@ -39,6 +39,8 @@ class TierConfig:
     pytest_args: list[str] = field(default_factory=list)
     reruns: int = 0
     quarantine: list[str] = field(default_factory=list)
+    workers: int | str = 1
+    durations: str | None = None
 
     def __post_init__(self) -> None:
         if self.coverage is True:
@@ -53,6 +55,8 @@ class TierConfig:
             raise ValueError("`paths` must name at least one folder")
         if self.reruns < 0:
             raise ValueError("`reruns` must be 0 (no reruns) or more")
+        if self.workers != "auto" and (isinstance(self.workers, str) or self.workers < 1):
+            raise ValueError("`workers` takes a number of processes (1: no pytest-xdist) or \"auto\" (one per CPU)")
 
     @property
     def coverage_gate(self) -> float | None:

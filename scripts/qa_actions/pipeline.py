@@ -70,7 +70,7 @@ def _in_steps(what: str, names: list[str], run_one: Callable[[str], T], summary:
 
 def collect_results(config: QaConfig, results: Path) -> RunResult:
     """Collect the results folder, apply the gates and write `results.json` (and the scans' SARIF)."""
-    run = collect(results, current_run(config.project))
+    run = collect(results, current_run(config.project), config.project)
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
     evaluate(run, config.categories, config.fail_on, config.quarantine())

@@ -1,6 +1,7 @@
 """`qa tier`: run one tier's tests with pytest under the project's interpreter.
 
-Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.log` and `tier.json`.
+Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.log` and `tier.json`
+(a shard writes `<results>/<tier>-<K>of<N>/`, see sharding.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from .config import QaConfig, TierConfig
@@ -18,6 +20,7 @@ from .environments import Environment
 from .interpreter import Interpreter, MissingTool, probe, project_python
 from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, OUTPUT_LOG, TierManifest, write_manifest
 from .process import run_streaming
+from .sharding import Shard, Timings, find_timings, pytest_split_args, remove_other_layouts
 from .sources import coverage_sources
 
 _ERROR_LINE = re.compile(r"error:|^E\s|^INTERNALERROR|^ERROR", re.IGNORECASE)
@@ -38,6 +41,7 @@ class TierRun:
     echo: bool = True
     environment: Environment | None = None
     while_running: Callable[[], None] | None = None
+    shard: Shard | None = None
 
     @property
     def tier(self) -> TierConfig:
@@ -45,7 +49,12 @@ class TierRun:
 
     @property
     def folder(self) -> Path:
-        return self.results / self.name
+        return self.results / (self.shard.folder_name(self.name) if self.shard else self.name)
+
+    @cached_property
+    def timings(self) -> Timings:
+        """Per-test seconds that balance the shards (looked up once)."""
+        return find_timings(self.config, self.name)
 
     @property
     def project(self) -> Path:
@@ -54,11 +63,12 @@ class TierRun:
 
 def run_tier(run: TierRun) -> TierManifest:
     """Run the tier and record what happened in `tier.json`; never raises for test outcomes."""
+    remove_other_layouts(run.results, run.name, run.shard)
     _reset(run.folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
                             environment=run.environment.name if run.environment else None,
-                            reruns=run.tier.reruns)
+                            reruns=run.tier.reruns, shard=run.shard.label if run.shard else None)
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
     env = run.environment
     if env and not env.allows(run.name):
@@ -86,6 +96,7 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
     command, env = pytest_invocation(run, interpreter, paths)
     manifest.python, manifest.python_version = interpreter.executable, ".".join(map(str, interpreter.version))
     manifest.command = command
+    manifest.shard_timings = run.timings.summary if run.shard else None
     outcome = run_streaming(
         command, cwd=run.project, env=env, log_path=run.folder / OUTPUT_LOG,
         timeout_s=run.tier.tier_timeout, echo=run.echo, while_running=run.while_running,
@@ -160,5 +171,11 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     if tier.reruns:
         interpreter.require("pytest_rerunfailures")
         command.append(f"--reruns={tier.reruns}")
+    if tier.workers != 1:
+        interpreter.require("xdist")
+        command += ["-n", str(tier.workers)]
+    if run.shard is not None:
+        interpreter.require("pytest_split")
+        command += pytest_split_args(run.shard, run.timings, folder)
     command += tier.pytest_args
     return command, env
