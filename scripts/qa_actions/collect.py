@@ -159,12 +159,14 @@ def combine_coverage(data_files: list[Path], out: Path, gate: float | None,
         raise InputError(f"cannot combine coverage: {missing[0]} is missing (upload coverage.data with each shard)")
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    shards = [str(p.resolve()) for p in data_files]
+    # in the project, as pytest-cov ran: coverage.py reads its configuration there and names files relative to it
     try:
-        with contextlib.chdir(project or Path()):  # coverage.py finds its configuration in the working directory
+        with contextlib.chdir(project or Path()):
             coverage = Coverage(data_file=str(out / COVERAGE_DATA))
-        coverage.combine([str(p.resolve()) for p in data_files], keep=True, strict=True)
-        coverage.save()
-        coverage.json_report(outfile=str(out / COVERAGE_JSON))
+            coverage.combine(shards, keep=True, strict=True)
+            coverage.save()
+            coverage.json_report(outfile=str(out / COVERAGE_JSON))
     except CoverageException as exc:
         raise InputError(f"cannot combine coverage of {len(data_files)} shards: {exc}"
                          " (the project must be checked out where the shards ran)") from None
