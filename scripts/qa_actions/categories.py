@@ -18,6 +18,7 @@ DEFAULT_CATEGORIES: dict[str, Category] = {
     "tier-timeout": "critical",
     "missing-tool": "critical",
     "missing-shard": "critical",
+    "shard-mismatch": "critical",
     # test outcomes
     "test-failure": "high",
     "test-error": "high",

@@ -73,15 +73,13 @@ def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | 
     """
     manifests = [p.manifest for p in parts]
     reports = [p.junit for p in parts if p.junit is not None]
-    missing = [] if one_shard else missing_shards(name, parts)
-    result = TierResult(name=name, status="error" if missing else _status(parts), shards=len(parts))
+    shard_problem = None if one_shard else check_shards(name, parts)
+    result = TierResult(name=name, status="error" if shard_problem else _status(parts), shards=len(parts))
     result.duration_s = max(m.duration_s for m in manifests)
     result.environment = next((m.environment for m in manifests if m.environment), None)
     problem = next((m for m in manifests if m.status == "error"), None)
-    if missing:
-        result.error_code = "missing-shard"
-        result.reason = (f"no results from shard {', '.join(missing)} of {name}: each shard's folder"
-                         f" ({name}-KofN) must reach the results folder before `qa collect`")
+    if shard_problem is not None:
+        result.error_code, result.reason = shard_problem
     elif problem is not None:
         result.reason, result.error_code = problem.reason, problem.error_code
     elif result.status == "skipped":
@@ -96,31 +94,40 @@ def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | 
     return result
 
 
-def missing_shards(name: str, parts: list[TierPart]) -> list[str]:
-    """The shards (`K/N`) of a sharded tier that left no folder; an inconsistent set of folders is an error."""
+def check_shards(name: str, parts: list[TierPart]) -> tuple[str, str] | None:
+    """(problem code, reason) when a sharded tier's folders do not make one whole run, else None.
+
+    A tier error, not an input error: the rest of the run is still collected and reported.
+    """
     labels = [p.manifest.shard for p in parts]
     if all(label is None for label in labels):
-        return []  # unsharded folders of one tier (from several jobs) add up as before
+        return None  # unsharded folders of one tier (from several jobs) add up as before
     where = ", ".join(str(p.folder) for p in parts)
+    stale = "remove the older ones or download each shard's folder of this run only"
     if None in labels:
-        raise InputError(f"tier {name} has sharded and unsharded results ({where}): remove the older ones")
+        return "shard-mismatch", f"sharded and unsharded results of tier {name} ({where}): {stale}"
     try:
         shards = [Shard.parse(label) for label in labels if label is not None]
     except ValueError as exc:
-        raise InputError(f"tier {name}: a tier.json has a bad `shard` ({exc})") from None
-    counts = {s.count for s in shards}
+        return "shard-mismatch", f"a tier.json of tier {name} has a bad `shard` ({exc}): {where}"
+    counts = sorted({s.count for s in shards})
     if len(counts) > 1:
-        raise InputError(f"tier {name} has results of runs in {' and '.join(map(str, sorted(counts)))} shards"
-                         f" ({where}): remove the older ones")
+        return "shard-mismatch", f"results of tier {name} from runs in {' and '.join(map(str, counts))} shards" \
+                                 f" ({where}): {stale}"
     if len({p.manifest.shard_timings for p in parts}) > 1:
-        raise InputError(f"the shards of tier {name} were split with different timings ({where}), so they may"
-                         " overlap or miss tests: give every shard job the same history or durations file")
+        return "shard-mismatch", (f"the shards of tier {name} were split with different timings ({where}), so"
+                                  " some tests may have run twice or not at all: give every shard job the same"
+                                  " history or durations file")
     seen = [s.index for s in shards]
     twice = sorted({i for i in seen if seen.count(i) > 1})
     if twice:
-        raise InputError(f"tier {name}: shard {twice[0]}/{shards[0].count} has more than one results folder ({where})")
-    count = counts.pop()
-    return [f"{i}/{count}" for i in range(1, count + 1) if i not in seen]
+        return "shard-mismatch", f"shard {twice[0]}/{counts[0]} of tier {name} has more than one results folder" \
+                                 f" ({where}): {stale}"
+    missing = [f"{i}/{counts[0]}" for i in range(1, counts[0] + 1) if i not in seen]
+    if missing:
+        return "missing-shard", (f"no results from shard {', '.join(missing)} of tier {name}: each shard's folder"
+                                 f" ({name}-KofN) must reach the results folder before `qa collect`")
+    return None
 
 
 def _status(parts: list[TierPart]) -> str:

@@ -55,12 +55,14 @@ def test_shards_add_up(tmp_path: Path) -> None:
 def test_a_missing_shard_is_a_critical_problem(tmp_path: Path) -> None:
     tier_folder(tmp_path / "job-1", "unit-1of3", "unit", shard="1/3")
     tier_folder(tmp_path / "job-3", "unit-3of3", "unit", shard="3/3", junit="single-suite.xml")
+    tier_folder(tmp_path, "smoke", "smoke", junit="single-suite.xml")
     run = collect(tmp_path, RUN)
     unit = run.tiers["unit"]
     assert (unit.status, unit.error_code, unit.shards, unit.counts.tests) == ("error", "missing-shard", 2, 7)
-    assert unit.reason.startswith("no results from shard 2/3 of unit")
+    assert unit.reason.startswith("no results from shard 2/3 of tier unit")
+    assert run.tiers["smoke"].status == "failed"  # the rest of the run is still collected
     evaluate(run, {}, "medium")
-    assert [(p.category, p.code) for p in run.problems if p.code == "missing-shard"] == [("critical", "missing-shard")]
+    assert [p.category for p in run.problems if p.code == "missing-shard"] == ["critical"]
     # `qa tier --shard` looks at its own shard alone
     alone = merge_tier("unit", [read_part(tmp_path / "job-1" / "unit-1of3")], tmp_path, one_shard=True)
     assert alone.status == "failed" and alone.error_code is None
@@ -69,19 +71,21 @@ def test_a_missing_shard_is_a_critical_problem(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("layouts", "message"),
     [
-        ([("unit", None), ("unit-1of2", "1/2")], "tier unit has sharded and unsharded results"),
-        ([("unit-1of2", "1/2"), ("unit-2of3", "2/3")], "tier unit has results of runs in 2 and 3 shards"),
-        ([("a/unit-1of2", "1/2"), ("b/unit-1of2", "1/2")], "tier unit: shard 1/2 has more than one results folder"),
+        ([("unit", None), ("unit-1of2", "1/2")], "sharded and unsharded results of tier unit"),
+        ([("unit-1of2", "1/2"), ("unit-2of3", "2/3")], "results of tier unit from runs in 2 and 3 shards"),
+        ([("a/unit-1of2", "1/2"), ("b/unit-1of2", "1/2"), ("unit-2of2", "2/2")],
+         "shard 1/2 of tier unit has more than one results folder"),
         ([("unit-1of2", "1/2"), ("unit-2of2", "2/2", "none: split by test count [sha256 2]")],
          "the shards of tier unit were split with different timings"),
-        ([("unit-1of2", "1/2"), ("unit-2of2", "3/2")], "tier unit: a tier.json has a bad `shard`"),
+        ([("unit-1of2", "1/2"), ("unit-2of2", "3/2")], "a tier.json of tier unit has a bad `shard`"),
     ],
 )
-def test_inconsistent_shards_are_refused(tmp_path: Path, layouts: list[tuple], message: str) -> None:
+def test_inconsistent_shards_are_a_critical_problem(tmp_path: Path, layouts: list[tuple], message: str) -> None:
     for name, shard, *timings in layouts:
         tier_folder(tmp_path, name, "unit", shard=shard, **({"timings": timings[0]} if timings else {}))
-    with pytest.raises(InputError, match=message):
-        collect(tmp_path, RUN)
+    unit = collect(tmp_path, RUN).tiers["unit"]
+    assert (unit.status, unit.error_code, unit.coverage) == ("error", "shard-mismatch", None)
+    assert message in unit.reason
 
 
 def test_an_erroring_shard_makes_the_tier_error(tmp_path: Path) -> None:
