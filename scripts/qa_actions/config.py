@@ -9,6 +9,7 @@ from typing import Any
 
 from .categories import KNOWN_CODES, Category
 from .errors import ConfigError
+from .report_config import ReportConfig
 from .schema import Rules, build
 
 DEFAULT_TIERS: dict[str, dict[str, Any]] = {
@@ -66,8 +67,19 @@ class QaConfig:
     python: str | None = None
     fail_on: Category = "medium"
     categories: dict[str, Category] = field(default_factory=dict)
+    changed_lines_coverage: float | bool = 80  # minimum coverage of the lines a change touched; false = off
+    report: ReportConfig = field(default_factory=ReportConfig)
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
+
+    def __post_init__(self) -> None:
+        gate = self.changed_lines_coverage
+        if gate is True or (not isinstance(gate, bool) and not 0 <= gate <= 100):
+            raise ValueError("`changed-lines-coverage` takes a percentage between 0 and 100, or false")
+
+    @property
+    def changed_lines_gate(self) -> float | None:
+        return None if self.changed_lines_coverage is False else float(self.changed_lines_coverage)
 
     def enabled_tiers(self) -> list[str]:
         return [name for name, tier in self.tiers.items() if tier.enabled]

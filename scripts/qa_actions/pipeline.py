@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+from .changed_lines import measure_changed_lines
 from .collect import SCAN_MANIFEST, collect
 from .config import QaConfig
 from .errorlog import write_error_log
 from .errors import QaError
 from .evaluate import evaluate
+from .github_context import read_github_env
 from .manifest import MANIFEST, TierManifest
 from .model import RunResult, load_results, save_results
 from .progress import say, step
@@ -52,11 +55,16 @@ def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool) -> 
     return manifests
 
 
-def collect_results(config: QaConfig, results: Path) -> RunResult:
-    """Collect the results folder, apply the gates and write `results.json`."""
+def collect_results(config: QaConfig, results: Path, base: str | None = None) -> RunResult:
+    """Collect the results folder, apply the gates and write `results.json`.
+
+    Changed-lines coverage compares with `base`, by default the base commit of the GitHub event.
+    """
     run = collect(results, current_run(config.project))
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+    base = base or read_github_env(os.environ).event.base_sha
+    run.changed_lines = measure_changed_lines(config.project, results, run, config.changed_lines_gate, base)
     evaluate(run, config.categories, config.fail_on)
     save_results(run, results / RESULTS_JSON)
     return run

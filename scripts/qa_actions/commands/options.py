@@ -14,6 +14,10 @@ project_option = click.option(
 results_option = click.option(
     "--results", "-r", type=click.Path(path_type=Path, file_okay=False), default=None,
     help="Results folder. Default: `results-dir` from [tool.qa], qa-results/ in the project.")
+base_option = click.option(
+    "--base", metavar="REF",
+    help="Measure coverage of the lines changed since REF (a commit or branch). Default on GitHub: the base "
+         "commit of the pull request or push.")
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Do not echo tool output (it is still in each output.log).")
 

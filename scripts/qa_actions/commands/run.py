@@ -4,15 +4,16 @@ from pathlib import Path
 
 import click
 
-from .options import quiet_option, results_option, verdict_exit
+from .options import base_option, quiet_option, results_option, verdict_exit
 
 
 @click.command()
 @click.argument("project", type=click.Path(path_type=Path, file_okay=False), default=Path())
 @click.option("--tiers", "-t", help="Comma-separated tiers to run (default: every enabled tier).")
 @results_option
+@base_option
 @quiet_option
-def run(project: Path, tiers: str | None, results: Path | None, quiet: bool) -> int:
+def run(project: Path, tiers: str | None, results: Path | None, base: str | None, quiet: bool) -> int:
     """Run every tier of PROJECT, then collect, gate and print the table."""
     from ..config import load_config
     from ..errorlog import write_error_log
@@ -24,7 +25,7 @@ def run(project: Path, tiers: str | None, results: Path | None, quiet: bool) -> 
     folder = results_dir(config, results)
     fresh_results(folder)
     run_tiers(config, names, folder, echo=not quiet)
-    outcome = collect_results(config, folder)
+    outcome = collect_results(config, folder, base)
     log = write_error_log(outcome, errors_dir(config))
     click.echo("\n" + render_table(outcome), nl=False)
     click.echo(f"results: {folder / 'results.json'} · problems: {log}")
