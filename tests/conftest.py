@@ -50,3 +50,23 @@ def sample_project(tmp_path: Path) -> Path:
     target = tmp_path / "sample"
     shutil.copytree(SAMPLE, target, ignore=IGNORED)
     return target
+
+
+@pytest.fixture(scope="session")
+def github_server():
+    """One loopback HTTP server for the whole session (starting and stopping one costs half a second)."""
+    from github_api import start
+
+    fake = start()
+    yield fake.server
+    fake.server.stop()
+
+
+@pytest.fixture
+def github_api(github_server):
+    """A fresh loopback GitHub REST API (tests/github_api.py) for this test, on the session's server."""
+    from github_api import FakeGitHub
+
+    github_server.clear()
+    yield FakeGitHub(github_server)
+    github_server.clear()

@@ -22,6 +22,8 @@ COMMANDS = {
     "tier": "tier",
     "collect": "collect",
     "gate": "gate",
+    "report": "report",
+    "publish": "publish",
 }
 
 

@@ -21,12 +21,13 @@ class ReportConfig:
     retries: int = 5  # per GitHub request, for 5xx answers and rate limits
     retry_backoff: float = 1.0  # seconds before the second retry, doubling after each
     max_retry_wait: float = 300  # the longest Retry-After or rate-limit reset honoured, in seconds
+    write_interval: float = 1.0  # seconds between write requests, as GitHub asks to avoid secondary rate limits
 
     def __post_init__(self) -> None:
         if self.retries < 0:
             raise ValueError("`retries` must be 0 or more")
-        if self.retry_backoff < 0 or self.max_retry_wait < 0:
-            raise ValueError("`retry-backoff` and `max-retry-wait` must be 0 or more seconds")
+        if min(self.retry_backoff, self.max_retry_wait, self.write_interval) < 0:
+            raise ValueError("`retry-backoff`, `max-retry-wait` and `write-interval` must be 0 or more seconds")
         if not self.check_prefix.strip():
             raise ValueError("`check-prefix` must not be empty")
         if self.comment_key is not None and not self.comment_key.strip():
