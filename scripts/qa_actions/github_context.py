@@ -175,4 +175,5 @@ def _text(value: Any) -> str | None:
 
 
 def _marker_safe(text: str) -> str:
-    return _MARKER_UNSAFE.sub("_", text)[:100]
+    """Text that cannot end the HTML comment it sits in (no `>`, no `--`)."""
+    return re.sub("-{2,}", "-", _MARKER_UNSAFE.sub("_", text))[:100]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 _BACKTICKS = re.compile(r"`+")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!~|>-])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!~>-])")
 
 
 def utf16_size(text: str) -> int:
@@ -43,11 +43,11 @@ def escape(text: str) -> str:
 
 
 def code(text: str) -> str:
-    """Inline code of one line; safe inside table cells."""
+    """Inline code of one line."""
     text = one_line(text)
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
     padded = f" {text} " if text.startswith("`") or text.endswith("`") or not text else text
-    return f"{fence}{padded}{fence}".replace("|", "\\|")
+    return f"{fence}{padded}{fence}"
 
 
 def code_block(text: str, language: str = "text") -> str:
@@ -69,12 +69,19 @@ def link(label: str, url: str | None) -> str:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
-    """A pipe table; `align` holds one of l, r, c per column (default left). Cells are Markdown already."""
+    """A pipe table; `align` holds one of l, r, c per column (default left).
+
+    Cells are Markdown already; every `|` in them is escaped, code spans included, as GFM requires.
+    """
     marks = {"l": ":--", "r": "--:", "c": ":-:"}
     spec = [marks[align[i]] if i < len(align) else ":--" for i in range(len(headers))]
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(spec) + " |"]
-    lines += ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _cell(markdown: str) -> str:
+    return markdown.replace("\n", " ").replace("|", "\\|")
 
 
 def details(summary: str, body: str, *, open_: bool = False) -> str:
