@@ -75,7 +75,8 @@ def _plan(prepared: Prepared, mode: str) -> str:
         head = event.head_sha or report.run.run.commit or "the head commit"
         lines.append(f"  - create {len(report.check_runs)} check runs on {head}:")
         for spec in report.check_runs:
-            extra = f", {len(spec.annotations)} annotations" if spec.annotations else ""
+            count = len(spec.annotations)
+            extra = f", {count} annotation{'s' if count != 1 else ''}" if count else ""
             lines.append(f"      {spec.name}: {spec.conclusion}{extra}")
     lines.append(f"  through {env.api_url} (GITHUB_API_URL)")
     return "\n".join(lines)
