@@ -22,6 +22,9 @@ COMMANDS = {
     "tier": "tier",
     "collect": "collect",
     "gate": "gate",
+    "data": "data",
+    "history": "history",
+    "dashboard": "dashboard",
     "report": "report",
     "publish": "publish",
 }

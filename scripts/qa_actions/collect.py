@@ -39,19 +39,25 @@ def collect(results: Path, run: RunInfo) -> RunResult:
     if not results.is_dir():
         raise InputError(f"results folder {results} does not exist: run `qa tier` or `qa run` first")
     parts: dict[str, list[TierPart]] = defaultdict(list)
-    for path in sorted(results.rglob(MANIFEST)):
-        part = read_part(path.parent)
+    for folder in tier_folders(results):
+        part = read_part(folder)
         parts[part.manifest.tier].append(part)
     tiers = {name: merge_tier(name, group, results) for name, group in parts.items()}
     scans = {scan.name: scan for scan in _read_scans(results)}
     return RunResult(run=run, tiers=tiers, scans=scans)
 
 
+def tier_folders(results: Path) -> list[Path]:
+    """Every folder `qa tier` wrote under `results` (a tier, or one shard of it), in a stable order."""
+    return [path.parent for path in sorted(results.rglob(MANIFEST))]
+
+
 def read_part(folder: Path) -> TierPart:
     """Read one tier folder written by `qa tier`."""
+    manifest = read_manifest(folder / MANIFEST)
     junit_path = folder / JUNIT
-    junit = parse_junit(junit_path) if junit_path.is_file() else None
-    return TierPart(folder, read_manifest(folder / MANIFEST), junit)
+    junit = parse_junit(junit_path, reruns=manifest.reruns > 0) if junit_path.is_file() else None
+    return TierPart(folder, manifest, junit)
 
 
 def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
@@ -60,6 +66,7 @@ def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
     reports = [p.junit for p in parts if p.junit is not None]
     result = TierResult(name=name, status=_status(parts), shards=len(parts))
     result.duration_s = max(m.duration_s for m in manifests)
+    result.environment = next((m.environment for m in manifests if m.environment), None)
     problem = next((m for m in manifests if m.status == "error"), None)
     if problem is not None:
         result.reason, result.error_code = problem.reason, problem.error_code
@@ -68,6 +75,7 @@ def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
     for report in reports:
         result.counts += report.counts
         result.failures.extend(report.failures[: MAX_FAILURES - len(result.failures)])
+        result.flaky.extend(report.flaky[: MAX_FAILURES - len(result.flaky)])
     result.slowest = heapq.nlargest(SLOWEST, (t for r in reports for t in r.slowest), key=lambda t: t.duration_s)
     if result.status in ("passed", "failed"):
         result.coverage = _coverage(name, parts, results)

@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from .categories import KNOWN_CODES, Category
+from .data.rules import DataConfig
+from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
 from .errors import ConfigError
+from .history.settings import HistoryConfig
 from .report_config import ReportConfig
 from .schema import Rules, build
 
@@ -34,6 +37,8 @@ class TierConfig:
     tier_timeout: float = 1800
     source: list[str] = field(default_factory=list)
     pytest_args: list[str] = field(default_factory=list)
+    reruns: int = 0
+    quarantine: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.coverage is True:
@@ -46,6 +51,8 @@ class TierConfig:
             raise ValueError("`tier-timeout` must be a positive number of seconds")
         if not self.paths:
             raise ValueError("`paths` must name at least one folder")
+        if self.reruns < 0:
+            raise ValueError("`reruns` must be 0 (no reruns) or more")
 
     @property
     def coverage_gate(self) -> float | None:
@@ -67,6 +74,10 @@ class QaConfig:
     python: str | None = None
     fail_on: Category = "medium"
     categories: dict[str, Category] = field(default_factory=dict)
+    environment: str = DEFAULT_ENVIRONMENT
+    environments: dict[str, EnvironmentConfig] = field(default_factory=dict)
+    data: DataConfig = field(default_factory=DataConfig)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
     changed_lines_coverage: float | bool = 80  # minimum coverage of the lines a change touched; false = off
     report: ReportConfig = field(default_factory=ReportConfig)
     project: Path = field(default=Path(), init=False)
@@ -80,6 +91,14 @@ class QaConfig:
     @property
     def changed_lines_gate(self) -> float | None:
         return None if self.changed_lines_coverage is False else float(self.changed_lines_coverage)
+
+    def results_path(self, override: Path | None = None) -> Path:
+        """The results folder: `override` (from --results) or `results-dir` inside the project."""
+        return override if override is not None else self.project / self.results_dir
+
+    @property
+    def errors_path(self) -> Path:
+        return self.project / self.errors_dir
 
     def enabled_tiers(self) -> list[str]:
         return [name for name, tier in self.tiers.items() if tier.enabled]
@@ -95,6 +114,10 @@ class QaConfig:
                 f" (add [tool.qa.tiers.{unknown[0]}] to {self.source})"
             )
         return names
+
+    def quarantine(self) -> dict[str, list[str]]:
+        """Each tier's quarantined test patterns, for `evaluate`."""
+        return {name: tier.quarantine for name, tier in self.tiers.items() if tier.quarantine}
 
 
 def load_config(project: Path) -> QaConfig:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 
 from .categories import Category, at_least, categorize
 from .model import ChangedLinesResult, Problem, RunResult, ScanResult, TierResult
@@ -10,9 +11,15 @@ from .model import ChangedLinesResult, Problem, RunResult, ScanResult, TierResul
 CHANGED_LINES = "changed-lines"  # the source of the changed-lines gate's problems
 
 
-def evaluate(run: RunResult, overrides: dict[str, Category], fail_on: Category) -> RunResult:
-    """Fill `run.problems` and `run.verdict`: failed when a blocking problem is at `fail_on` or worse."""
-    rules = _Problems(overrides)
+def evaluate(
+    run: RunResult, overrides: dict[str, Category], fail_on: Category, quarantine: dict[str, list[str]] | None = None
+) -> RunResult:
+    """Fill `run.problems` and `run.verdict`: failed when a blocking problem is at `fail_on` or worse.
+
+    `quarantine` maps a tier to test-id patterns (fnmatch) whose failures are reported but do not
+    block: such a tier passes when nothing else failed, and lists them in `quarantined`.
+    """
+    rules = _Problems(overrides, quarantine or {})
     problems: list[Problem] = []
     for tier in run.tiers.values():
         problems += rules.of_tier(tier)
@@ -34,20 +41,33 @@ def fails_verdict(problem: Problem, fail_on: Category) -> bool:
 @dataclass
 class _Problems:
     overrides: dict[str, Category]
+    quarantine: dict[str, list[str]] = field(default_factory=dict)
 
-    def make(self, source: str, code: str, message: str, file: str | None = None, line: int | None = None) -> Problem:
-        return Problem(categorize(source, code, self.overrides), source, code, message, file, line)
+    def make(self, source: str, code: str, message: str, file: str | None = None, line: int | None = None,
+             blocking: bool = True) -> Problem:
+        return Problem(categorize(source, code, self.overrides), source, code, message, file, line, blocking)
 
     def of_tier(self, tier: TierResult) -> list[Problem]:
         found = []
         if tier.status == "error":
             found.append(self.make(tier.name, tier.error_code or "tier-error", tier.reason or "the tier could not run"))
+        patterns = self.quarantine.get(tier.name, [])
+        tier.quarantined = []
         for failure in tier.failures:
             code = "test-error" if failure.kind == "error" else "test-failure"
-            found.append(self.make(tier.name, code, f"{failure.test}: {failure.message}", failure.file, failure.line))
+            held = any(fnmatchcase(failure.test, pattern) for pattern in patterns)
+            message = f"{failure.test}: {failure.message}"
+            if held:
+                tier.quarantined.append(failure.test)
+                message += " (quarantined: does not fail the gate)"
+            found.append(self.make(tier.name, code, message, failure.file, failure.line, blocking=not held))
         unreported = tier.counts.failed + tier.counts.errors - len(tier.failures)
         if unreported > 0:
             found.append(self.make(tier.name, "test-failure", f"{unreported} more failing tests (details cut)"))
+        if tier.status in ("passed", "failed"):
+            blocking_failures = unreported > 0 or len(tier.quarantined) < len(tier.failures)
+            tier.status = "failed" if blocking_failures else "passed"
+        found += self.of_flaky(tier)
         coverage = tier.coverage
         if coverage is None or tier.status in ("skipped", "error"):
             return found
@@ -59,12 +79,19 @@ class _Problems:
                                    f"line coverage {coverage.percent:.2f}% is below the {coverage.gate:g}% gate"))
         return found
 
+    def of_flaky(self, tier: TierResult) -> list[Problem]:
+        found = [self.make(tier.name, "flaky-test", f"{test}: failed, then passed on rerun") for test in tier.flaky]
+        unlisted = tier.counts.flaky - len(tier.flaky)
+        if unlisted > 0:
+            found.append(self.make(tier.name, "flaky-test", f"{unlisted} more flaky tests (details cut)"))
+        return found
+
     def of_scan(self, scan: ScanResult) -> list[Problem]:
         found = []
         if scan.status == "error":
             found.append(self.make(scan.name, "scan-error", scan.reason or "the scan could not run"))
         for finding in scan.findings:
-            code = "vulnerable-dependency" if finding.package else f"finding-{finding.severity}"
+            code = finding.code or ("vulnerable-dependency" if finding.package else f"finding-{finding.severity}")
             where = finding.package or finding.file
             found.append(self.make(scan.name, code, f"{finding.rule}: {finding.message} ({where})",
                                    finding.file, finding.line))

@@ -3,6 +3,17 @@
 The file is streamed (each <testcase> is read with junitparser, then dropped), DTDs and entities
 are refused (no billion laughs, no external entities), and only failures and the slowest tests
 keep their details, so a million passing tests cost no more memory than ten.
+
+`iter_cases` yields every test with its final outcome, duration and number of attempts; both the
+summary of `parse_junit` and the per-test history are built from it.
+
+Reruns. pytest-rerunfailures (checked with 16.7 on pytest 9) adds nothing to the report to mark a
+rerun: every attempt is its own `<testcase>` with the same name, the attempts before the last are
+empty (they read as passes) and only the last one carries the outcome. Under pytest-xdist the
+attempts of one test are interleaved with other tests. So when a tier ran with reruns, a first
+pass finds the names that occur more than once (a set of hashes, about 90 bytes per test), and the
+second folds their attempts: the last is the outcome, and a pass after earlier attempts is flaky.
+Surefire instead writes one `<testcase>` with `<flakyFailure>`/`<rerunFailure>` children.
 """
 
 from __future__ import annotations
@@ -10,8 +21,10 @@ from __future__ import annotations
 import heapq
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -31,6 +44,9 @@ MESSAGE_CHARS = 1_000
 TRACEBACK_LINES = 40
 TRACEBACK_CHARS = 8_000
 FLAKY_TAGS = frozenset({"flakyFailure", "flakyError"})
+RETRY_TAGS = FLAKY_TAGS | {"rerunFailure", "rerunError"}
+
+Outcome = Literal["passed", "failed", "error", "skipped", "flaky"]
 
 # "tests/unit/test_x.py:12: AssertionError" closes every pytest failure text
 _LOCATION = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+):", re.MULTILINE)
@@ -43,19 +59,104 @@ class Case(TestCase):
     line = Attr()
 
 
+@dataclass(slots=True)
+class CaseOutcome:
+    """One test's final result; `duration_s` covers every attempt, `failure` is set for the first failures."""
+
+    test: str
+    outcome: Outcome
+    duration_s: float
+    file: str | None = None
+    attempts: int = 1
+    failure: Failure | None = None
+
+
 @dataclass
 class JUnitReport:
     counts: Counts = field(default_factory=Counts)
     failures: list[Failure] = field(default_factory=list)
     slowest: list[CaseTiming] = field(default_factory=list)
+    flaky: list[str] = field(default_factory=list)
     duration_s: float = 0.0
 
 
-def parse_junit(path: Path, max_bytes: int = MAX_JUNIT_BYTES) -> JUnitReport:
+def parse_junit(path: Path, max_bytes: int = MAX_JUNIT_BYTES, reruns: bool = False) -> JUnitReport:
     """Summarise one JUnit XML file; malformed or hostile input raises InputError naming the file."""
-    check_size(path, max_bytes)
     report = JUnitReport()
+    counts = report.counts
     slow_heap: list[tuple[float, int, CaseTiming]] = []
+    for case in iter_cases(path, max_bytes=max_bytes, reruns=reruns):
+        counts.tests += 1
+        report.duration_s += case.duration_s
+        _keep_slowest(slow_heap, case, counts.tests)
+        if case.outcome in ("passed", "flaky"):
+            counts.passed += 1
+        elif case.outcome == "skipped":
+            counts.skipped += 1
+        elif case.outcome == "error":
+            counts.errors += 1
+        else:
+            counts.failed += 1
+        if case.outcome == "flaky":
+            counts.flaky += 1
+            if len(report.flaky) < MAX_FAILURES:
+                report.flaky.append(case.test)
+        if case.failure is not None:
+            report.failures.append(case.failure)
+    report.slowest = [timing for _, _, timing in sorted(slow_heap, key=lambda item: (-item[0], item[1]))]
+    report.duration_s = round(report.duration_s, 3)
+    return report
+
+
+def _keep_slowest(slow_heap: list[tuple[float, int, CaseTiming]], case: CaseOutcome, index: int) -> None:
+    entry = (case.duration_s, index, CaseTiming(test=case.test, duration_s=round(case.duration_s, 3), file=case.file))
+    if len(slow_heap) < SLOWEST:
+        heapq.heappush(slow_heap, entry)
+    elif case.duration_s > slow_heap[0][0]:
+        heapq.heapreplace(slow_heap, entry)
+
+
+def iter_cases(
+    path: Path, *, max_bytes: int = MAX_JUNIT_BYTES, reruns: bool = False, max_failures: int = MAX_FAILURES
+) -> Iterator[CaseOutcome]:
+    """Every test of the report in file order (a rerun test where its last attempt is).
+
+    `reruns`: the tier ran with pytest-rerunfailures, so repeated names are attempts of one test.
+    `max_failures`: how many failing tests get their `failure` details (message, location, traceback).
+    """
+    check_size(path, max_bytes)
+    repeated = _repeated_names(path) if reruns else {}
+    earlier: dict[int, tuple[int, float]] = {}  # attempts and seconds so far of tests still to be rerun
+    details_left = max_failures
+    for elem in _testcases(path):
+        try:
+            case = Case.fromelem(elem)
+            test = case_id(elem)
+            outcome, problem = _outcome(case)
+        except ValueError as exc:
+            raise InputError(f"{path}: invalid value in a test case ({exc})") from None
+        duration = _duration(elem.get("time"))
+        attempts = 1 + sum(child.tag in RETRY_TAGS for child in elem)
+        key = hash(test) if repeated else 0
+        left = repeated.get(key) if repeated else None
+        if left is not None:
+            done, spent = earlier.pop(key, (0, 0.0))
+            if left > 1:
+                repeated[key] = left - 1
+                earlier[key] = (done + 1, spent + duration)
+                continue
+            attempts, duration = attempts + done, duration + spent
+        if outcome == "passed" and attempts > 1:
+            outcome = "flaky"
+        failure = None
+        if problem is not None and details_left > 0:
+            details_left -= 1
+            failure = _failure(case, test, problem, "error" if outcome == "error" else "failure")
+        yield CaseOutcome(test, outcome, duration, case.file, attempts, failure)
+
+
+def _testcases(path: Path) -> Iterator[ET.Element]:
+    """Each <testcase> element, dropped from the tree once the caller has read it."""
     stack: list[ET.Element] = []
     try:
         for event, elem in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
@@ -66,57 +167,41 @@ def parse_junit(path: Path, max_bytes: int = MAX_JUNIT_BYTES) -> JUnitReport:
                 continue
             stack.pop()
             if elem.tag == "testcase":
-                _add_case(report, slow_heap, Case.fromelem(elem), elem)
+                yield elem
                 if stack:
                     stack[-1].remove(elem)
     except ET.ParseError as exc:
         raise InputError(f"{path}: malformed XML ({_parse_error(exc)})") from None
     except DefusedXmlException as exc:
         raise InputError(f"{path}: refused: the file declares a DTD or entities ({type(exc).__name__})") from None
-    except ValueError as exc:
-        raise InputError(f"{path}: invalid value in a test case ({exc})") from None
-    report.slowest = [timing for _, _, timing in sorted(slow_heap, key=lambda item: (-item[0], item[1]))]
-    report.duration_s = round(report.duration_s, 3)
-    return report
+
+
+def _repeated_names(path: Path) -> dict[int, int]:
+    """Hashes of the test names that occur more than once, with how often they occur."""
+    seen: set[int] = set()
+    repeated: dict[int, int] = {}
+    for elem in _testcases(path):
+        key = hash(case_id(elem))
+        if key in seen:
+            repeated[key] = repeated.get(key, 1) + 1
+        else:
+            seen.add(key)
+    return repeated
+
+
+def _outcome(case: Case) -> tuple[Outcome, JFailure | JError | None]:
+    results = case.result
+    problem = next((r for r in results if isinstance(r, JFailure | JError)), None)
+    if problem is not None:
+        return ("error" if isinstance(problem, JError) else "failed"), problem
+    if any(isinstance(r, JSkipped) for r in results):
+        return "skipped", None
+    return "passed", None
 
 
 def _parse_error(exc: ET.ParseError) -> str:
     message = str(exc)
     return "the file is empty or cut short" if message.startswith("no element found") else message
-
-
-def _add_case(
-    report: JUnitReport, slow_heap: list[tuple[float, int, CaseTiming]], case: Case, elem: ET.Element
-) -> None:
-    counts = report.counts
-    counts.tests += 1
-    duration = _duration(elem.get("time"))
-    report.duration_s += duration
-    test = case_id(case)
-    timing = CaseTiming(test=test, duration_s=round(duration, 3), file=case.file)
-    entry = (duration, counts.tests, timing)
-    if len(slow_heap) < SLOWEST:
-        heapq.heappush(slow_heap, entry)
-    elif duration > slow_heap[0][0]:
-        heapq.heapreplace(slow_heap, entry)
-
-    results = case.result
-    problem = next((r for r in results if isinstance(r, JFailure | JError)), None)
-    if problem is None:
-        if any(isinstance(r, JSkipped) for r in results):
-            counts.skipped += 1
-        else:
-            counts.passed += 1
-            if any(child.tag in FLAKY_TAGS for child in elem):
-                counts.flaky += 1
-        return
-    is_error = isinstance(problem, JError)
-    if is_error:
-        counts.errors += 1
-    else:
-        counts.failed += 1
-    if len(report.failures) < MAX_FAILURES:
-        report.failures.append(_failure(case, test, problem, "error" if is_error else "failure"))
 
 
 def _duration(raw: str | None) -> float:
@@ -130,11 +215,11 @@ def _duration(raw: str | None) -> float:
     return value if value >= 0 else 0.0
 
 
-def case_id(case: Case) -> str:
+def case_id(elem: ET.Element) -> str:
     """A pytest-style node id when the report says which file a test is in, else classname.name."""
-    name = case.name or "<unnamed>"
-    classname = case.classname or ""
-    file = case.file
+    name = elem.get("name") or "<unnamed>"
+    classname = elem.get("classname") or ""
+    file = elem.get("file")
     if file and file.endswith(".py"):
         module = file[:-3].replace("\\", "/").replace("/", ".")
         inner = classname[len(module) + 1:] if classname.startswith(module + ".") else ""

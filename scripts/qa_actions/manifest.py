@@ -38,6 +38,8 @@ class TierManifest:
     python_version: str | None = None
     command: list[str] = field(default_factory=list)
     shard: str | None = None
+    environment: str | None = None
+    reruns: int = 0
 
 
 def write_manifest(folder: Path, manifest: TierManifest) -> None:

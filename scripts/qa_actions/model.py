@@ -17,6 +17,7 @@ from .fsutil import atomic_write_text, read_limited
 from .schema import Rules, build, same_key
 
 SCHEMA_VERSION = 1
+RESULTS_JSON = "results.json"
 MAX_RESULTS_BYTES = 256 * 1024 * 1024
 
 TierStatus = Literal["passed", "failed", "skipped", "error"]
@@ -84,6 +85,9 @@ class TierResult:
     reason: str | None = None
     error_code: str | None = None
     shards: int = 1
+    environment: str | None = None
+    flaky: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +107,7 @@ class Finding:
     version: str | None = None
     fix_version: str | None = None
     fingerprint: str | None = None
+    code: str | None = None  # the problem code, when not the one its severity implies
 
 
 @dataclass

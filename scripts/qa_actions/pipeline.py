@@ -9,26 +9,17 @@ from pathlib import Path
 from .changed_lines import measure_changed_lines
 from .collect import SCAN_MANIFEST, collect
 from .config import QaConfig
+from .environments import Environment
 from .errorlog import write_error_log
 from .errors import QaError
 from .evaluate import evaluate
 from .github_context import read_github_env
 from .manifest import MANIFEST, TierManifest
-from .model import RunResult, load_results, save_results
+from .model import RESULTS_JSON, RunResult, load_results, save_results
 from .progress import say, step
 from .render.format import duration
 from .runinfo import current_run
 from .tier_runner import TierRun, run_tier
-
-RESULTS_JSON = "results.json"
-
-
-def results_dir(config: QaConfig, override: Path | None) -> Path:
-    return override if override is not None else config.project / config.results_dir
-
-
-def errors_dir(config: QaConfig) -> Path:
-    return config.project / config.errors_dir
 
 
 def fresh_results(results: Path) -> None:
@@ -44,11 +35,12 @@ def fresh_results(results: Path) -> None:
     shutil.rmtree(results)
 
 
-def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool) -> list[TierManifest]:
+def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool,
+              environment: Environment | None = None) -> list[TierManifest]:
     manifests = []
     for index, name in enumerate(names, 1):
         with step(f"tier {name} ({index}/{len(names)})"):
-            manifest = run_tier(TierRun(config, name, results, echo=echo))
+            manifest = run_tier(TierRun(config, name, results, echo=echo, environment=environment))
         detail = manifest.reason or f"exit code {manifest.exit_code}"
         say(f"■ tier {name}: {manifest.status} in {duration(manifest.duration_s)} ({detail})")
         manifests.append(manifest)
@@ -65,14 +57,14 @@ def collect_results(config: QaConfig, results: Path, base: str | None = None) ->
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
     base = base or read_github_env(os.environ).event.base_sha
     run.changed_lines = measure_changed_lines(config.project, results, run, config.changed_lines_gate, base)
-    evaluate(run, config.categories, config.fail_on)
+    evaluate(run, config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
     return run
 
 
 def gate_results(config: QaConfig, results: Path) -> RunResult:
     """Re-apply the gates to `results.json` with the current config and write `.errors/`."""
-    run = evaluate(load_results(results / RESULTS_JSON), config.categories, config.fail_on)
+    run = evaluate(load_results(results / RESULTS_JSON), config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
-    write_error_log(run, errors_dir(config))
+    write_error_log(run, config.errors_path)
     return run

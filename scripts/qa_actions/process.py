@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +36,12 @@ def run_streaming(
     log_path: Path,
     timeout_s: float | None,
     echo: bool,
+    while_running: Callable[[], None] | None = None,
 ) -> ProcessOutcome:
-    """Run `command`, echoing its output when `echo`, logging it to `log_path`; kill it after `timeout_s`."""
+    """Run `command`, echoing its output when `echo`, logging it to `log_path`; kill it after `timeout_s`.
+
+    `while_running` is called once the process has started, for work that can overlap with it.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
     started = time.monotonic()
@@ -47,13 +52,18 @@ def run_streaming(
         )
         reader = threading.Thread(target=_pump, args=(process, log, tail, echo), daemon=True)
         reader.start()
-        timed_out = False
-        try:
-            process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill_group(process)
+        expired = threading.Event()
+        # a timer instead of wait(timeout=...), which polls with sleeps and adds up to 50 ms to every run
+        timer = threading.Timer(timeout_s, _expire, args=(process, expired)) if timeout_s else None
+        if timer:
+            timer.start()
+        if while_running:
+            while_running()
+        process.wait()
+        if timer:
+            timer.cancel()
         reader.join(timeout=KILL_GRACE_S)
+        timed_out = expired.is_set()
     return ProcessOutcome(
         exit_code=None if timed_out else process.returncode,
         timed_out=timed_out,
@@ -70,6 +80,11 @@ def _pump(process: subprocess.Popen[str], log: object, tail: collections.deque[s
         if echo:
             sys.stdout.write(line)
             sys.stdout.flush()
+
+
+def _expire(process: subprocess.Popen[str], expired: threading.Event) -> None:
+    expired.set()
+    _kill_group(process)
 
 
 def _kill_group(process: subprocess.Popen[str]) -> None:

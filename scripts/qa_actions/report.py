@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import QaConfig, load_config
+from .errors import QaError
 from .fsutil import atomic_write_text
 from .github_context import GitHubEnv, read_github_env
-from .model import RunResult, load_results
-from .pipeline import RESULTS_JSON, results_dir
+from .model import RESULTS_JSON, RunResult, load_results
 from .render.checks import CheckRunSpec, render_check_runs
 from .render.comment import COMMENT_LIMIT, SUMMARY_LIMIT, render_comment, render_job_summary, results_digest
 from .render.context import Baseline, Links, RenderContext
@@ -67,10 +67,13 @@ class Prepared:
 def prepare_report(project: Path, results: Path | None, baseline: Path | None, comment_key: str | None) -> Prepared:
     """Load the configuration, results.json and the GitHub environment, and render the scrubbed report."""
     config = load_config(project)
-    folder = results_dir(config, results)
+    folder = config.results_path(results)
     env = read_github_env(os.environ)
     run = load_results(folder / RESULTS_JSON)
-    ctx = render_context(config, env, run, folder, load_baseline(baseline), comment_key)
+    notes: list[str] = []
+    base = load_baseline(baseline, run) if baseline is not None else history_baseline(config, run, notes)
+    ctx = render_context(config, env, run, folder, base, comment_key)
+    ctx = dataclasses.replace(ctx, notes=tuple(notes))
     return Prepared(config, folder, env, build_report(run, ctx, Scrubber.from_environ(os.environ)))
 
 
@@ -82,7 +85,7 @@ def render_context(config: QaConfig, env: GitHubEnv, run: RunResult, results: Pa
         repository=env.repository or run.run.repository,
         commit=env.event.head_sha or run.run.commit,
         run_url=env.run_url,
-        dashboard_url=config.report.dashboard_url,
+        dashboard_url=_dashboard(config, results),
         project_path=run.run.project_path or "",
         workspace=str(env.workspace) if env.workspace else None,
     )
@@ -112,9 +115,43 @@ def build_report(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> Repo
                   digest=results_digest(clean))
 
 
-def load_baseline(path: Path | None) -> Baseline | None:
+def load_baseline(path: Path, run: RunResult) -> Baseline:
     """The base branch's numbers from its results.json (for example the artifact of the last run on main)."""
-    return None if path is None else Baseline.from_results(load_results(path))
+    base = load_results(path)
+    return Baseline.from_results(base).with_failures_of(base, run)
+
+
+def history_baseline(config: QaConfig, run: RunResult, notes: list[str]) -> Baseline | None:
+    """The base branch's latest run from the history file, when there is one (see docs/dashboard.md).
+
+    An unreadable history costs the deltas, not the report: it becomes a note in the job summary.
+    """
+    from .history.deltas import base_branch_for, load_base_deltas
+
+    branch = base_branch_for(config.history, os.environ)
+    try:
+        deltas = load_base_deltas(config.history.path(config.project), branch, run)
+    except QaError as exc:
+        notes.append(f"**No deltas against `{branch}`**: {exc}")
+        return None
+    if deltas is None or deltas.base is None:
+        return None
+    tiers = deltas.tiers.values()
+    return Baseline(
+        coverage={t.tier: t.base_coverage for t in tiers if t.base_coverage is not None},
+        duration_s={t.tier: t.base_duration_s for t in tiers if t.base_duration_s is not None},
+        label=branch, new_failures=frozenset(deltas.new_failures),
+        fixed_failures=tuple(deltas.fixed_failures) if deltas.fixed_failures is not None else None,
+    )
+
+
+def _dashboard(config: QaConfig, results: Path) -> str | None:
+    """The published dashboard, else the workflow run's artifacts when this run rendered one there."""
+    from .history.deltas import dashboard_link
+
+    if config.history.dashboard_url or (results / "dashboard" / "index.html").is_file():
+        return dashboard_link(config.history.dashboard_url, os.environ)
+    return None
 
 
 def write_report(report: Report, results: Path, env: GitHubEnv) -> list[Path]:

@@ -17,7 +17,6 @@ class ReportConfig:
     comment_key: str | None = None  # what the hidden marker identifies; default `<workflow>:<job>`
     check_runs: bool = True
     check_prefix: str = "qa"  # check runs are named `<prefix> / <tier>`
-    dashboard_url: str | None = None  # linked from the comment (the dashboard step fills it)
     retries: int = 5  # per GitHub request, for 5xx answers and rate limits
     retry_backoff: float = 1.0  # seconds before the second retry, doubling after each
     max_retry_wait: float = 300  # the longest Retry-After or rate-limit reset honoured, in seconds

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .config import QaConfig, TierConfig
-from .interpreter import Interpreter, MissingTool, default_python, probe
+from .environments import Environment
+from .interpreter import Interpreter, MissingTool, probe, project_python
 from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, OUTPUT_LOG, TierManifest, write_manifest
 from .process import run_streaming
 from .sources import coverage_sources
@@ -22,6 +25,7 @@ _ERROR_LINE = re.compile(r"error:|^E\s|^INTERNALERROR|^ERROR", re.IGNORECASE)
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
 PYTEST_BROKEN = (3, 4)  # internal error, usage error
+STANDALONE_PLUGIN = "qa_actions_environment"
 
 
 @dataclass
@@ -32,6 +36,8 @@ class TierRun:
     name: str
     results: Path
     echo: bool = True
+    environment: Environment | None = None
+    while_running: Callable[[], None] | None = None
 
     @property
     def tier(self) -> TierConfig:
@@ -50,13 +56,18 @@ def run_tier(run: TierRun) -> TierManifest:
     """Run the tier and record what happened in `tier.json`; never raises for test outcomes."""
     _reset(run.folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate)
+    manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
+                            environment=run.environment.name if run.environment else None,
+                            reruns=run.tier.reruns)
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
-    if not paths:
+    env = run.environment
+    if env and not env.allows(run.name):
+        manifest.reason = f"not allowed in {env.name}: only {', '.join(env.tiers or ())} run there"
+    elif not paths:
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
     else:
         try:
-            interpreter = probe(run.config.python or default_python())
+            interpreter = probe(project_python(run.config.python))
             _execute(run, interpreter, paths, manifest)
         except MissingTool as exc:
             manifest.status, manifest.error_code, manifest.reason = "error", "missing-tool", str(exc)
@@ -77,7 +88,7 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
     manifest.command = command
     outcome = run_streaming(
         command, cwd=run.project, env=env, log_path=run.folder / OUTPUT_LOG,
-        timeout_s=run.tier.tier_timeout, echo=run.echo,
+        timeout_s=run.tier.tier_timeout, echo=run.echo, while_running=run.while_running,
     )
     manifest.duration_s = round(outcome.duration_s, 3)
     manifest.exit_code = outcome.exit_code
@@ -92,6 +103,17 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.reason = f"pytest exited with {outcome.exit_code}: {_last_meaningful(outcome.tail)}"
     else:
         manifest.status = "ran"
+
+
+def _standalone_environment_plugin(folder: Path, env: dict[str, str]) -> list[str]:
+    """Load the `qa_env`/`qa_data` plugin into an interpreter that lacks qa-actions: the file alone, by path."""
+    from .testing import environment
+
+    plugin_dir = folder / "plugin"
+    plugin_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(environment.__file__, plugin_dir / f"{STANDALONE_PLUGIN}.py")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin_dir), env.get("PYTHONPATH")]))
+    return ["-p", STANDALONE_PLUGIN]
 
 
 def _last_meaningful(tail: list[str]) -> str:
@@ -111,6 +133,10 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     command = [interpreter.executable, "-m", "pytest", *paths,
                f"--junitxml={folder / JUNIT}", "-o", "junit_family=xunit1"]
     env = {**os.environ, "QA_TIER": run.name, "QA_RESULTS_DIR": str(folder)}
+    if run.environment is not None:
+        env.update(run.environment.process_env())
+        if "qa_actions" not in interpreter.modules:
+            command += _standalone_environment_plugin(folder, env)
     if tier.markers:
         command += ["-m", tier.markers]
     if tier.test_timeout is not None:
@@ -131,5 +157,8 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
         env["COVERAGE_FILE"] = str(folder / COVERAGE_DATA)
         if interpreter.supports_sysmon and (not tier.branch or interpreter.sysmon_branch):
             env.setdefault("COVERAGE_CORE", "sysmon")
+    if tier.reruns:
+        interpreter.require("pytest_rerunfailures")
+        command.append(f"--reruns={tier.reruns}")
     command += tier.pytest_args
     return command, env

@@ -282,14 +282,14 @@ def test_secrets_and_personal_data_never_reach_github(publisher: Publisher) -> N
     publisher.monkeypatch.setenv("DEPLOY_TOKEN", planted)
     run = failing_run()
     failure = run.tiers["unit"].failures[0]
-    failure.message = f"login failed for jane.doe@example.com with {planted} via https://app:hunter2pw@db.local/x"
+    failure.message = f"login failed for jane.doe@acme-mail.com with {planted} via https://app:hunter2pw@db.local/x"
     failure.traceback = f"token={github_token}\n{planted}"
     failure.test = f"tests/unit/test_login.py::test_login[{planted}]"
     publisher.save(run)
     assert publisher.publish()[0] == 0
     sent = publisher.posted_text()
     assert publisher.api.comments(REPO, 7) and publisher.api.check_runs(REPO)
-    for secret in (planted, github_token, "jane.doe@example.com", "hunter2pw"):
+    for secret in (planted, github_token, "jane.doe@acme-mail.com", "hunter2pw"):
         assert secret not in sent
         for written in publisher.results.glob("*.md"):
             assert secret not in written.read_text()

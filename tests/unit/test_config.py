@@ -5,6 +5,7 @@ import pytest
 
 from qa_actions.config import load_config
 from qa_actions.errors import ConfigError
+from qa_actions.history.settings import HistoryConfig
 
 
 def project_with(tmp_path: Path, toml: str) -> Path:
@@ -99,6 +100,46 @@ def test_not_utf8(tmp_path: Path) -> None:
         load_config(tmp_path)
 
 
+def test_history_reruns_and_quarantine(tmp_path: Path) -> None:
+    config = load_config(project_with(tmp_path, """
+[tool.qa.history]
+file = "ci/history.sqlite"
+record = true
+base-branch = "trunk"
+window = 30
+keep-test-details = 500
+dashboard-url = "https://org.github.io/repo/"
+[tool.qa.tiers.integration]
+reruns = 2
+quarantine = ["tests/integration/test_net.py::*"]
+"""))
+    history = config.history
+    assert (history.record, history.base_branch, history.window, history.keep_test_details) == (True, "trunk", 30, 500)
+    assert history.path(tmp_path) == tmp_path / "ci" / "history.sqlite"
+    assert history.path(tmp_path, Path("x.sqlite")) == Path("x.sqlite")
+    assert config.tiers["integration"].reruns == 2 and config.tiers["unit"].reruns == 0
+    assert config.quarantine() == {"integration": ["tests/integration/test_net.py::*"]}
+    (tmp_path / "other").mkdir()
+    assert load_config(tmp_path / "other").history == HistoryConfig()
+    assert HistoryConfig().file == "qa-history.sqlite" and HistoryConfig().record is False
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[tool.qa.history]\nwindow = 1\n", "`tool.qa.history`: `window` must be at least 2 runs"),
+        ("[tool.qa.history]\nrecord = 'yes'\n", "`tool.qa.history.record` must be true or false"),
+        ("[tool.qa.history]\nkeep = 3\n", "unknown key `tool.qa.history.keep`"),
+        ("[tool.qa.tiers.unit]\nreruns = -1\n", "`reruns` must be 0 (no reruns) or more"),
+        ("[tool.qa.tiers.unit]\nquarantine = 'tests/x.py::t'\n", "`tool.qa.tiers.unit.quarantine` must be a list"),
+    ],
+)
+def test_history_and_rerun_mistakes_name_the_key(tmp_path: Path, toml: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(project_with(tmp_path, toml))
+    assert message in str(caught.value)
+
+
 def test_report_settings_and_changed_lines_gate(tmp_path: Path) -> None:
     defaults = load_config(tmp_path)
     assert defaults.changed_lines_gate == 80 and defaults.report.comment_mode == "always"
@@ -109,12 +150,10 @@ changed-lines-coverage = false
 [tool.qa.report]
 comment-mode = "failures"
 check-prefix = "ci"
-dashboard-url = "https://org.github.io/repo/qa/"
 retries = 0
 """))
     assert config.changed_lines_gate is None and config.report.comment_mode == "failures"
     assert (config.report.check_prefix, config.report.retries) == ("ci", 0)
-    assert config.report.dashboard_url == "https://org.github.io/repo/qa/"
 
 
 @pytest.mark.parametrize(("toml", "message"), [

@@ -111,6 +111,45 @@ def test_scan_findings_by_severity() -> None:
         ("finding-high", "high"), ("finding-low", "low"), ("vulnerable-dependency", "high")]
 
 
+def test_flaky_tests_are_low_problems_that_do_not_fail_by_default() -> None:
+    tier = TierResult("unit", "passed", Counts(tests=3, passed=3, flaky=3), flaky=["t::a", "t::b"])
+    run = evaluate(run_with(tier), {}, "medium")
+    assert [(p.category, p.code, p.message) for p in run.problems] == [
+        ("low", "flaky-test", "t::a: failed, then passed on rerun"),
+        ("low", "flaky-test", "t::b: failed, then passed on rerun"),
+        ("low", "flaky-test", "1 more flaky tests (details cut)"),
+    ]
+    assert run.verdict == "passed"
+    assert evaluate(run_with(tier), {}, "low").verdict == "failed"
+
+
+def test_quarantined_failures_are_reported_but_do_not_block() -> None:
+    tier = failing("smoke")
+    run = evaluate(run_with(tier), {}, "medium", {"smoke": ["t::*"]})
+    (problem,) = run.problems
+    assert (problem.category, problem.blocking) == ("critical", False)
+    assert problem.message.endswith("(quarantined: does not fail the gate)")
+    assert (run.verdict, tier.status, tier.quarantined) == ("passed", "passed", ["t::x"])
+    # the same results gated again without the quarantine fail again
+    run = evaluate(run, {}, "medium", {})
+    assert (run.verdict, tier.status, tier.quarantined) == ("failed", "failed", [])
+
+
+def test_quarantine_of_another_test_or_tier_changes_nothing() -> None:
+    for quarantine in ({"smoke": ["t::y"]}, {"unit": ["t::x"]}):
+        tier = failing("smoke")
+        run = evaluate(run_with(tier), {}, "medium", quarantine)
+        assert (run.verdict, tier.status, run.problems[0].blocking) == ("failed", "failed", True)
+
+
+def test_quarantine_cannot_hide_failures_without_details() -> None:
+    tier = failing("unit")
+    tier.counts.failed = 2
+    run = evaluate(run_with(tier), {}, "medium", {"unit": ["*"]})
+    assert [p.blocking for p in run.problems] == [False, True]
+    assert (run.verdict, tier.status) == ("failed", "failed")
+
+
 def test_changed_lines_under_the_gate_is_medium() -> None:
     from qa_actions.model import ChangedFile, ChangedLinesResult, LineRange
 

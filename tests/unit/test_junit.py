@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from qa_actions.errors import InputError
-from qa_actions.junit import MAX_FAILURES, parse_junit
+from qa_actions.junit import MAX_FAILURES, iter_cases, parse_junit
 
 DATA = Path(__file__).parents[1] / "data" / "junit"
 
@@ -112,3 +112,53 @@ def test_memory_does_not_grow_with_passing_tests(tmp_path: Path) -> None:
     write_cases(large, 20_000)
     assert parse_junit(large).counts.tests == 20_001
     assert peak_memory(large) < 2 * peak_memory(small) + 512 * 1024
+
+
+# Both reports were written by real runs (pytest 9.2, pytest-rerunfailures 16.7, `--reruns 2`,
+# `-o junit_family=xunit1`; the second with pytest-xdist `-n 2`): every attempt is its own empty
+# <testcase>, only the last carries the outcome, and under xdist the attempts interleave.
+def test_rerunfailures_attempts_fold_into_one_test() -> None:
+    report = parse_junit(DATA / "pytest-rerunfailures.xml", reruns=True)
+    c = report.counts
+    assert (c.tests, c.passed, c.failed, c.errors, c.skipped, c.flaky) == (4, 3, 1, 0, 0, 2)
+    assert report.flaky == ["test_flaky.py::test_flaky", "test_flaky.py::test_setup_flaky"]
+    (failure,) = report.failures
+    assert failure.test == "test_flaky.py::test_always_fails" and failure.line == 10
+    cases = {case.test: case for case in iter_cases(DATA / "pytest-rerunfailures.xml", reruns=True)}
+    assert {name: (c.outcome, c.attempts) for name, c in cases.items()} == {
+        "test_flaky.py::test_flaky": ("flaky", 2),
+        "test_flaky.py::test_always_fails": ("failed", 3),
+        "test_flaky.py::test_pass": ("passed", 1),
+        "test_flaky.py::test_setup_flaky": ("flaky", 2),
+    }
+    assert cases["test_flaky.py::test_flaky"].duration_s == pytest.approx(0.002)
+
+
+def test_rerunfailures_under_xdist_interleaved_attempts() -> None:
+    report = parse_junit(DATA / "pytest-rerunfailures-xdist.xml", reruns=True)
+    c = report.counts
+    assert (c.tests, c.passed, c.failed, c.flaky) == (44, 44, 0, 4)
+    assert sorted(report.flaky) == [f"test_many.py::test_slow_flaky[{i}]" for i in range(4)]
+    assert report.slowest[0].duration_s == pytest.approx(0.203)
+
+
+def test_without_reruns_every_testcase_counts() -> None:
+    """A tier not configured for reruns keeps the plain reading (and the plain memory bound)."""
+    c = parse_junit(DATA / "pytest-rerunfailures.xml").counts
+    assert (c.tests, c.passed, c.failed, c.flaky) == (8, 7, 1, 0)
+
+
+def test_surefire_retries_count_as_attempts() -> None:
+    cases = {case.test: case for case in iter_cases(DATA / "surefire-nested.xml")}
+    assert (cases["com.example.CartTest::retries"].outcome, cases["com.example.CartTest::retries"].attempts) == (
+        "flaky", 2)
+    assert cases["com.example.CartTest::removesItem"].outcome == "failed"
+    assert cases["err"].outcome == "error" and cases["err"].failure.kind == "error"
+
+
+def test_iter_cases_limits_failure_details(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text("<testsuite>" + "<testcase name='t'><failure message='m'/></testcase>" * 3 + "</testsuite>")
+    cases = list(iter_cases(path, max_failures=1))
+    assert [c.outcome for c in cases] == ["failed"] * 3
+    assert [c.failure is not None for c in cases] == [True, False, False]

@@ -134,3 +134,14 @@ def test_job_summary_has_no_marker_and_carries_notes() -> None:
     assert "<!-- qa-actions" not in text
     assert text.startswith("> **The check runs were not created**")
     assert "### ❌ QA failed" in text
+
+
+def test_quarantined_failures_are_marked_and_do_not_fail_the_headline() -> None:
+    from qa_actions.evaluate import evaluate
+
+    run = with_failures(passing_run(), 1)
+    run.tiers["unit"].coverage = None
+    evaluate(run, {}, "medium", {"unit": ["tests/unit/test_many.py::*"]})
+    text = render_comment(run, CTX)
+    assert text.splitlines()[2].startswith("### ✅ QA passed")
+    assert "`tests/unit/test_many.py::test_0` (quarantined)" in text

@@ -14,6 +14,13 @@ project_option = click.option(
 results_option = click.option(
     "--results", "-r", type=click.Path(path_type=Path, file_okay=False), default=None,
     help="Results folder. Default: `results-dir` from [tool.qa], qa-results/ in the project.")
+env_option = click.option(
+    "--env", "-e", "environment", default=None, metavar="NAME",
+    help="Environment to test against: development, staging, production or one of [tool.qa.environments]"
+         " (default: `environment` in [tool.qa], else development). Selects tests/data/NAME.")
+history_option = click.option(
+    "--history", "history_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    help="History file. Default: `file` from [tool.qa.history], qa-history.sqlite in the project.")
 base_option = click.option(
     "--base", metavar="REF",
     help="Measure coverage of the lines changed since REF (a commit or branch). Default on GitHub: the base "

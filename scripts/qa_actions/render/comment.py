@@ -8,6 +8,7 @@ to the full report only when even the shortest form does not fit.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -33,7 +34,7 @@ HEADLINE_REASONS = 5
 # problems the comment shows in their own section; the rest are listed under "Other problems"
 SHOWN_IN_SECTIONS = frozenset({"test-failure", "test-error", "finding-high", "finding-medium", "finding-low",
                                "vulnerable-dependency", "coverage-gate", "changed-lines-coverage",
-                               "changed-lines-unmeasured"})
+                               "changed-lines-unmeasured", "flaky-test"})
 _PHRASES: dict[str, tuple[str, str] | str] = {
     "test-failure": ("failing test", "failing tests"),
     "test-error": ("test error", "test errors"),
@@ -146,7 +147,7 @@ class _Report:
 
     def render(self) -> str:
         sections = [f"### {escape(headline(self.run))}", self.tier_table(), self.changed_lines(),
-                    self.security(), self.failures(), self.other_problems()]
+                    self.security(), self.failures(), self.flaky(), self.other_problems()]
         if self.shortened:
             sections.append(f"📎 Some details were left out to fit GitHub's size limit: see {self.ctx.full_report}.")
         sections.append(self.footer())
@@ -268,8 +269,12 @@ class _Report:
         failed = [(t.name, f) for t in self.run.tiers.values() for f in t.failures]
         total = sum(t.counts.failed + t.counts.errors for t in self.run.tiers.values())
         if not total:
-            return ""
-        parts = [f"#### Failing tests ({total})"]
+            return self._fixed()
+        new = self._new_failures(failed)
+        heading = f"#### Failing tests ({total})"
+        if new is not None and self.ctx.baseline:
+            heading += f": {len(new)} new since {code(self.ctx.baseline.label)}"
+        parts = [heading]
         if failed:
             parts.append(self._listing(failed, self._failures_table, "failing tests"))
         if total > len(failed):
@@ -278,12 +283,44 @@ class _Report:
             shown = failed[: self.detail.visible]
             blocks = [f"**{escape(tier)}** {code(f.test)}\n\n{code_block(self._traceback(f))}" for tier, f in shown]
             parts.append(details(f"Tracebacks ({len(shown)})", "\n\n".join(blocks)))
-        return "\n\n".join(parts)
+        parts.append(self._fixed())
+        return "\n\n".join(p for p in parts if p)
+
+    def _new_failures(self, failed: list[tuple[str, Failure]]) -> set[tuple[str, str]] | None:
+        """The failing tests that did not fail on the base branch; None when that is not known."""
+        known = self.ctx.baseline.new_failures if self.ctx.baseline else None
+        return None if known is None else {(tier, f.test) for tier, f in failed if (tier, f.test) in known}
+
+    def _fixed(self) -> str:
+        baseline = self.ctx.baseline
+        fixed = baseline.fixed_failures if baseline else None
+        if not baseline or not fixed:
+            return ""
+        shown = fixed[: max(self.detail.items, 1)]
+        lines = [f"- {escape(tier)}: {code(test)}" for tier, test in shown]
+        if len(fixed) > len(shown):
+            lines.append(f"- …and {len(fixed) - len(shown)} more")
+        return details(f"✅ Fixed since <code>{html.escape(baseline.label)}</code> ({len(fixed)})", "\n".join(lines))
 
     def _failures_table(self, failed: list[tuple[str, Failure]]) -> str:
-        rows = [[escape(tier), code(f.test) + (" (error)" if f.kind == "error" else ""), self._where(f.file, f.line),
-                 code(one_line(f.message, self.detail.message))] for tier, f in failed]
+        new = self._new_failures(failed) or set()
+        quarantined = {(t.name, test) for t in self.run.tiers.values() for test in t.quarantined}
+        rows = []
+        for tier, f in failed:
+            marks = ("🆕 " if (tier, f.test) in new else "") + code(f.test)
+            marks += " (error)" if f.kind == "error" else ""
+            marks += " (quarantined)" if (tier, f.test) in quarantined else ""
+            rows.append([escape(tier), marks, self._where(f.file, f.line),
+                         code(one_line(f.message, self.detail.message))])
         return table(("tier", "test", "where", "message"), rows)
+
+    def flaky(self) -> str:
+        flaky = [(t.name, test) for t in self.run.tiers.values() for test in t.flaky]
+        if not flaky:
+            return ""
+        return (f"#### Flaky tests ({len(flaky)})\n\nFailed, then passed on a rerun:\n\n"
+                + self._listing(flaky, lambda rows: "\n".join(f"- {escape(t)}: {code(n)}" for t, n in rows),
+                                "flaky tests"))
 
     def _traceback(self, failure: Failure) -> str:
         text = failure.traceback or failure.message

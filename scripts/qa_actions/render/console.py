@@ -37,7 +37,17 @@ def _tier_row(tier: TierResult) -> tuple[str, ...]:
     if tier.coverage is not None and not tier.coverage.meets_gate:
         coverage += " ✗"
     return (tier.name, str(c.tests), str(c.passed), str(c.failed + c.errors), str(c.skipped),
-            fmt.duration(tier.duration_s), coverage, _status(tier.status, tier.reason))
+            fmt.duration(tier.duration_s), coverage, _status(tier.status, tier.reason) + _notes(tier))
+
+
+def _notes(tier: TierResult) -> str:
+    """What a passing status hides: quarantined failures and flaky tests."""
+    notes = []
+    if tier.quarantined:
+        notes.append(f"{len(tier.quarantined)} quarantined failing")
+    if tier.counts.flaky:
+        notes.append(f"{tier.counts.flaky} flaky")
+    return f" ({', '.join(notes)})" if notes else ""
 
 
 def _status(status: str, reason: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
@@ -13,11 +14,17 @@ MARKER_PREFIX = "qa-actions"
 
 @dataclass(frozen=True)
 class Baseline:
-    """Numbers of the base branch, for deltas: coverage and duration per tier (from its results or history)."""
+    """The base branch's run, for deltas: coverage and duration per tier, and which failures are new.
+
+    It comes from the base branch's results.json (`--baseline`) or from the history. `new_failures`
+    and `fixed_failures` hold (tier, test id) pairs; None when they are not known.
+    """
 
     coverage: dict[str, float] = field(default_factory=dict)
     duration_s: dict[str, float] = field(default_factory=dict)
     label: str = "base"
+    new_failures: frozenset[tuple[str, str]] | None = None
+    fixed_failures: tuple[tuple[str, str], ...] | None = None
 
     @classmethod
     def from_results(cls, run: RunResult, label: str | None = None) -> Baseline:
@@ -25,6 +32,13 @@ class Baseline:
                      if tier.coverage is not None and tier.coverage.percent is not None}
         durations = {name: tier.duration_s for name, tier in run.tiers.items() if tier.status in ("passed", "failed")}
         return cls(coverage, durations, label or run.run.branch or "base")
+
+    def with_failures_of(self, base: RunResult, current: RunResult) -> Baseline:
+        """New and fixed failures, comparing the failing tests of both runs."""
+        before = {(tier.name, f.test) for tier in base.tiers.values() for f in tier.failures}
+        now = {(tier.name, f.test) for tier in current.tiers.values() for f in tier.failures}
+        return dataclasses.replace(self, new_failures=frozenset(now - before),
+                                   fixed_failures=tuple(sorted(before - now)))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,29 @@
+"""`qa dashboard`: history file in, `index.html` out."""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+from pathlib import Path
+
+from ..fsutil import atomic_write_text
+from ..history.store import open_history
+from ..render.dashboard import Assets, render_dashboard
+from .model import DashboardModel, build_model
+
+INDEX = "index.html"
+
+
+def load_assets() -> Assets:
+    folder = resources.files(__package__) / "assets"
+    return Assets(*((folder / name).read_text(encoding="utf-8")
+                    for name in ("uPlot.iife.min.js", "uPlot.min.css", "dashboard.js", "dashboard.css")))
+
+
+def write_dashboard(history: Path, out: Path, base_branch: str, window: int) -> tuple[Path, DashboardModel]:
+    """Render the dashboard of the history file into `out/index.html`."""
+    with open_history(history) as store:
+        model = build_model(store, base_branch, window)
+    page = render_dashboard(model, load_assets(), int(time.time()))
+    atomic_write_text(out / INDEX, page)
+    return out / INDEX, model

@@ -1,0 +1,1 @@
+"""Run history: a versioned SQLite store of every run, and the metrics and deltas read from it."""
