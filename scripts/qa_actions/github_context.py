@@ -46,10 +46,6 @@ class GitHubEvent:
     from_fork: bool = False
     triggering_workflow: str | None = None  # workflow_run: the workflow whose results these are
 
-    @property
-    def is_pull_request(self) -> bool:
-        return self.name in PULL_REQUEST_EVENTS
-
 
 @dataclass(frozen=True)
 class GitHubEnv:

@@ -20,7 +20,7 @@ from .fsutil import atomic_write_text
 from .github_context import GitHubEnv, read_github_env
 from .model import RESULTS_JSON, RunResult, load_results
 from .render.checks import CheckRunSpec, render_check_runs
-from .render.comment import COMMENT_LIMIT, SUMMARY_LIMIT, render_comment, render_job_summary, results_digest
+from .render.comment import COMMENT_LIMIT, SUMMARY_LIMIT, render_comment, render_job_summary
 from .render.context import Baseline, Links, RenderContext
 from .render.markdown import hard_cut, utf8_size, utf16_size
 from .render.outputs import github_output_text, render_outputs
@@ -44,13 +44,12 @@ class Report:
     summary: str
     outputs: dict[str, str]
     check_runs: list[CheckRunSpec]
-    digest: str
 
     def with_notes(self, notes: list[str]) -> Report:
         """The same report with publishing notes (what could not be posted) on top of the job summary."""
         if not notes:
             return self
-        ctx = dataclasses.replace(self.ctx, notes=self.scrubber.model(tuple(notes)))
+        ctx = dataclasses.replace(self.ctx, notes=self.ctx.notes + self.scrubber.model(tuple(notes)))
         return dataclasses.replace(self, ctx=ctx, summary=_summary(self.run, ctx, self.scrubber))
 
 
@@ -72,13 +71,12 @@ def prepare_report(project: Path, results: Path | None, baseline: Path | None, c
     run = load_results(folder / RESULTS_JSON)
     notes: list[str] = []
     base = load_baseline(baseline, run) if baseline is not None else history_baseline(config, run, notes)
-    ctx = render_context(config, env, run, folder, base, comment_key)
-    ctx = dataclasses.replace(ctx, notes=tuple(notes))
+    ctx = render_context(config, env, run, folder, base, comment_key, notes)
     return Prepared(config, folder, env, build_report(run, ctx, Scrubber.from_environ(os.environ)))
 
 
-def render_context(config: QaConfig, env: GitHubEnv, run: RunResult, results: Path,
-                   baseline: Baseline | None = None, comment_key: str | None = None) -> RenderContext:
+def render_context(config: QaConfig, env: GitHubEnv, run: RunResult, results: Path, baseline: Baseline | None = None,
+                   comment_key: str | None = None, notes: list[str] | None = None) -> RenderContext:
     """Links, marker and pointers for this run, from the GitHub environment and the results."""
     links = Links(
         server_url=env.server_url,
@@ -94,7 +92,8 @@ def render_context(config: QaConfig, env: GitHubEnv, run: RunResult, results: Pa
     else:
         full_report = f"`{(results / JOB_SUMMARY_MD).as_posix()}`"
     return RenderContext(links=links, marker_key=env.marker_key(comment_key or config.report.comment_key),
-                         check_prefix=config.report.check_prefix, baseline=baseline, full_report=full_report)
+                         check_prefix=config.report.check_prefix, baseline=baseline, full_report=full_report,
+                         notes=tuple(notes or ()))
 
 
 def build_report(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> Report:
@@ -111,8 +110,7 @@ def build_report(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> Repo
         spec.text = _finish(spec.text, scrubber, COMMENT_LIMIT)
     return Report(run=clean, ctx=ctx, scrubber=scrubber,
                   comment=_finish(render_comment(clean, ctx), scrubber, COMMENT_LIMIT),
-                  summary=_summary(clean, ctx, scrubber), outputs=render_outputs(clean), check_runs=checks,
-                  digest=results_digest(clean))
+                  summary=_summary(clean, ctx, scrubber), outputs=render_outputs(clean), check_runs=checks)
 
 
 def load_baseline(path: Path, run: RunResult) -> Baseline:

@@ -164,6 +164,14 @@ def test_a_rate_limit_waits_for_retry_after(publisher: Publisher) -> None:
     assert len(publisher.api.comments(REPO, 7)) == 1
 
 
+def test_a_429_is_retried(publisher: Publisher) -> None:
+    publisher.api.fail("PATCH", r"/check-runs/\d+$", 429, body={"message": "You have exceeded a secondary rate limit"})
+    publisher.save(with_failures(passing_run(), 60))
+    code, _, err = publisher.publish()
+    assert code == 0, err
+    assert [r.status for r in publisher.api.calls("PATCH", r".*/check-runs/\d+")] == [429, 200]
+
+
 def test_github_failing_after_the_retries_is_one_clear_error(publisher: Publisher) -> None:
     publisher.api.fail("POST", r"/check-runs$", 502, times=10)
     code, _, err = publisher.publish()

@@ -18,7 +18,6 @@ def test_pull_request_events_name_head_base_and_number() -> None:
     for name in ("pull_request", "pull_request_target"):
         event = parse_event(name, {"pull_request": pull_request()}, OTHER)
         assert (event.head_sha, event.base_sha, event.pull.number, event.from_fork) == (HEAD, BASE, 7, False)
-        assert event.is_pull_request
 
 
 @pytest.mark.parametrize("head_repo", ["someone/repo", None])

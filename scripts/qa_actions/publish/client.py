@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 TIMEOUT_S = 30
 PERMISSION_STATUSES = frozenset({401, 403, 404})
+# urllib3 retries neither POST nor PATCH by default; updating a comment or a check run is a PATCH
+RETRIED_METHODS = frozenset({"GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"})
 
 
 def connect(env: GitHubEnv, config: ReportConfig) -> Github:
@@ -48,6 +50,8 @@ def retry_policy(config: ReportConfig) -> GithubRetry:
 
     return CappedRetry(
         total=config.retries,
+        status_forcelist=[429, *range(500, 600)],  # GithubRetry adds 403, retried when it is a rate limit
+        allowed_methods=RETRIED_METHODS,
         backoff_factor=config.retry_backoff / 2,  # urllib3 waits factor * 2**(n-1): the 2nd retry waits retry-backoff
         backoff_max=max(config.max_retry_wait, config.retry_backoff),
         secondary_rate_wait=min(60.0, config.max_retry_wait),

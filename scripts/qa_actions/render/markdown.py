@@ -56,11 +56,6 @@ def code_block(text: str, language: str = "text") -> str:
     return f"{fence}{language}\n{text.rstrip()}\n{fence}"
 
 
-def html_code(text: str) -> str:
-    """Inline code inside HTML (a <summary>), where Markdown is not rendered."""
-    return f"<code>{html.escape(one_line(text))}</code>"
-
-
 def link(label: str, url: str | None) -> str:
     """`[label](url)`, or the label alone when there is no URL; `label` is Markdown already."""
     if not url:
