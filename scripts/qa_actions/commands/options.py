@@ -27,7 +27,8 @@ base_option = click.option(
          "commit of the pull request or push.")
 baseline_option = click.option(
     "--baseline", type=click.Path(path_type=Path, dir_okay=False), envvar="QA_BASELINE", default=None,
-    help="results.json of the base branch (for example the last run on main): shows coverage and duration deltas.")
+    help="results.json of the base branch (for example the last run on main), for coverage and duration deltas "
+         "and new failures. Default: the base branch's latest run in the history file, when there is one.")
 comment_key_option = click.option(
     "--comment-key", envvar="QA_COMMENT_KEY", default=None,
     help="What the comment's hidden marker identifies. Default: `comment-key` in [tool.qa.report], else "
