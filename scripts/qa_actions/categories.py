@@ -28,6 +28,8 @@ DEFAULT_CATEGORIES: dict[str, Category] = {
     # gates
     "coverage-gate": "medium",
     "coverage-missing": "medium",
+    "changed-lines-coverage": "medium",
+    "changed-lines-unmeasured": "low",
     # security scans
     "scan-error": "critical",
     "finding-high": "high",

@@ -26,6 +26,8 @@ COMMANDS = {
     "data": "data",
     "history": "history",
     "dashboard": "dashboard",
+    "report": "report",
+    "publish": "publish",
 }
 
 

@@ -98,8 +98,13 @@ def _coverage(name: str, parts: list[TierPart], results: Path) -> CoverageResult
     if not measured:
         return None if gate is None else CoverageResult(percent=None, gate=gate)
     if len(measured) == 1:
-        return read_coverage(measured[0].folder / COVERAGE_JSON, gate)
-    return combine_coverage([p.folder / COVERAGE_DATA for p in measured], results / COMBINED / name, gate)
+        report = measured[0].folder / COVERAGE_JSON
+        result = read_coverage(report, gate)
+    else:
+        result = combine_coverage([p.folder / COVERAGE_DATA for p in measured], results / COMBINED / name, gate)
+        report = results / COMBINED / name / COVERAGE_JSON
+    result.report = report.relative_to(results).as_posix()
+    return result
 
 
 def combine_coverage(data_files: list[Path], out: Path, gate: float | None) -> CoverageResult:

@@ -12,6 +12,7 @@ from .data.rules import DataConfig
 from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
 from .errors import ConfigError
 from .history.settings import HistoryConfig
+from .report_config import ReportConfig
 from .schema import Rules, build
 from .security.settings import SecurityConfig
 
@@ -79,8 +80,19 @@ class QaConfig:
     environments: dict[str, EnvironmentConfig] = field(default_factory=dict)
     data: DataConfig = field(default_factory=DataConfig)
     history: HistoryConfig = field(default_factory=HistoryConfig)
+    changed_lines_coverage: float | bool = 80  # minimum coverage of the lines a change touched; false = off
+    report: ReportConfig = field(default_factory=ReportConfig)
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
+
+    def __post_init__(self) -> None:
+        gate = self.changed_lines_coverage
+        if gate is True or (not isinstance(gate, bool) and not 0 <= gate <= 100):
+            raise ValueError("`changed-lines-coverage` takes a percentage between 0 and 100, or false")
+
+    @property
+    def changed_lines_gate(self) -> float | None:
+        return None if self.changed_lines_coverage is False else float(self.changed_lines_coverage)
 
     def results_path(self, override: Path | None = None) -> Path:
         """The results folder: `override` (from --results) or `results-dir` inside the project."""

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from .categories import Category, at_least, categorize
-from .model import Problem, RunResult, ScanResult, TierResult
+from .model import ChangedLinesResult, Problem, RunResult, ScanResult, TierResult
+
+CHANGED_LINES = "changed-lines"  # the source of the changed-lines gate's problems
 
 
 def evaluate(
@@ -23,10 +25,17 @@ def evaluate(
         problems += rules.of_tier(tier)
     for scan in run.scans.values():
         problems += rules.of_scan(scan)
+    if run.changed_lines is not None:
+        problems += rules.of_changed_lines(run.changed_lines)
     run.problems = problems
-    failed = any(p.blocking and at_least(p.category, fail_on) for p in problems)
-    run.verdict = "failed" if failed else "passed"
+    run.fail_on = fail_on
+    run.verdict = "failed" if any(fails_verdict(p, fail_on) for p in problems) else "passed"
     return run
+
+
+def fails_verdict(problem: Problem, fail_on: Category) -> bool:
+    """True when `problem` alone makes the verdict `failed`."""
+    return problem.blocking and at_least(problem.category, fail_on)
 
 
 @dataclass
@@ -85,3 +94,17 @@ class _Problems:
             code = finding.code or ("vulnerable-dependency" if finding.package else f"finding-{finding.severity}")
             found.append(self.make(scan.name, code, finding.summary, finding.file, finding.line))
         return found
+
+    def of_changed_lines(self, changed: ChangedLinesResult) -> list[Problem]:
+        if changed.status == "unavailable":
+            return [self.make(CHANGED_LINES, "changed-lines-unmeasured", changed.reason or "could not be measured")]
+        if changed.meets_gate:
+            return []
+        missed = changed.statements - changed.covered
+        first = next((f for f in changed.files if f.uncovered), None)
+        return [self.make(
+            CHANGED_LINES, "changed-lines-coverage",
+            f"changed lines are {changed.percent:.2f}% covered, below the {changed.gate:g}% gate: "
+            f"{missed} of {changed.statements} changed lines are not run by any tier",
+            first.file if first else None, first.uncovered[0].start if first else None,
+        )]

@@ -64,6 +64,7 @@ class CoverageResult:
     gate: float | None = None
     covered_lines: int = 0
     num_statements: int = 0
+    report: str | None = None  # the coverage.py JSON report, relative to the results folder
 
     @property
     def meets_gate(self) -> bool:
@@ -159,6 +160,48 @@ class RunInfo:
     branch: str | None = None
     event: str | None = None
     repository: str | None = None
+    project_path: str | None = None  # the project folder relative to the repository root ("" at the root)
+
+
+@dataclass
+class LineRange:
+    start: int
+    end: int
+
+
+@dataclass
+class ChangedFile:
+    """One changed file as coverage sees it; `file` is relative to the project, like every path here."""
+
+    file: str
+    statements: int
+    covered: int
+    uncovered: list[LineRange] = field(default_factory=list)
+
+
+@dataclass
+class ChangedLinesResult:
+    """Coverage of the statements a change added or modified, by every tier together.
+
+    `measured`: `percent` is set (None when no changed line is a measured statement);
+    `skipped`: nothing to compare with; `unavailable`: it should have been measured but could not be.
+    """
+
+    status: Literal["measured", "skipped", "unavailable"]
+    gate: float | None = None
+    percent: float | None = None
+    statements: int = 0
+    covered: int = 0
+    base: str | None = None
+    head: str | None = None
+    files: list[ChangedFile] = field(default_factory=list)
+    reason: str | None = None
+
+    @property
+    def meets_gate(self) -> bool:
+        if self.status != "measured" or self.gate is None or self.percent is None:
+            return True
+        return round(self.percent, 2) >= self.gate
 
 
 @dataclass
@@ -169,6 +212,8 @@ class RunResult:
     problems: list[Problem] = field(default_factory=list)
     verdict: Verdict = "passed"
     schema_version: int = SCHEMA_VERSION
+    changed_lines: ChangedLinesResult | None = None
+    fail_on: Category = "medium"  # the threshold the verdict was computed with
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from .changed_lines import measure_changed_lines
 from .collect import SCAN_MANIFEST, collect
 from .config import QaConfig
 from .environments import Environment
 from .errorlog import write_error_log
 from .errors import QaError
 from .evaluate import evaluate
+from .github_context import read_github_env
 from .manifest import MANIFEST, TierManifest
 from .model import RESULTS_JSON, RunResult, ScanResult, load_results, save_results
 from .progress import say, step
@@ -68,11 +71,16 @@ def _in_steps(what: str, names: list[str], run_one: Callable[[str], T], summary:
     return outcomes
 
 
-def collect_results(config: QaConfig, results: Path) -> RunResult:
-    """Collect the results folder, apply the gates and write `results.json` (and the scans' SARIF)."""
+def collect_results(config: QaConfig, results: Path, base: str | None = None) -> RunResult:
+    """Collect the results folder, apply the gates and write `results.json` (and the scans' SARIF).
+
+    Changed-lines coverage compares with `base`, by default the base commit of the GitHub event.
+    """
     run = collect(results, current_run(config.project))
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+    base = base or read_github_env(os.environ).event.base_sha
+    run.changed_lines = measure_changed_lines(config.project, results, run, config.changed_lines_gate, base)
     evaluate(run, config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
     if run.scans:

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,37 @@ def test_history_and_rerun_mistakes_name_the_key(tmp_path: Path, toml: str, mess
     with pytest.raises(ConfigError) as caught:
         load_config(project_with(tmp_path, toml))
     assert message in str(caught.value)
+
+
+def test_report_settings_and_changed_lines_gate(tmp_path: Path) -> None:
+    defaults = load_config(tmp_path)
+    assert defaults.changed_lines_gate == 80 and defaults.report.comment_mode == "always"
+    assert defaults.report.check_runs and defaults.report.check_prefix == "qa"
+    config = load_config(project_with(tmp_path, """
+[tool.qa]
+changed-lines-coverage = false
+[tool.qa.report]
+comment-mode = "failures"
+check-prefix = "ci"
+retries = 0
+"""))
+    assert config.changed_lines_gate is None and config.report.comment_mode == "failures"
+    assert (config.report.check_prefix, config.report.retries) == ("ci", 0)
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ("[tool.qa]\nchanged-lines-coverage = 101", "`changed-lines-coverage` takes a percentage"),
+    ("[tool.qa]\nchanged-lines-coverage = true", "`changed-lines-coverage` takes a percentage"),
+    ('[tool.qa.report]\ncomment-mode = "sometimes"', "`tool.qa.report.comment-mode` must be 'always' | 'changes'"),
+    ("[tool.qa.report]\nretries = -1", "`retries` must be 0 or more"),
+    ("[tool.qa.report]\ncomment-modes = 1",
+     "unknown key `tool.qa.report.comment-modes` (did you mean `comment-mode`?)"),
+    ('[tool.qa.categories]\n"changed-lines-coverage" = "high"', None),
+])
+def test_report_settings_are_validated(tmp_path: Path, toml: str, message: str | None) -> None:
+    project = project_with(tmp_path, toml)
+    if message is None:
+        assert load_config(project).categories == {"changed-lines-coverage": "high"}
+        return
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(project)

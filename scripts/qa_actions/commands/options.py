@@ -21,6 +21,18 @@ env_option = click.option(
 history_option = click.option(
     "--history", "history_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
     help="History file. Default: `file` from [tool.qa.history], qa-history.sqlite in the project.")
+base_option = click.option(
+    "--base", metavar="REF",
+    help="Measure coverage of the lines changed since REF (a commit or branch). Default on GitHub: the base "
+         "commit of the pull request or push.")
+baseline_option = click.option(
+    "--baseline", type=click.Path(path_type=Path, dir_okay=False), envvar="QA_BASELINE", default=None,
+    help="results.json of the base branch (for example the last run on main), for coverage and duration deltas "
+         "and new failures. Default: the base branch's latest run in the history file, when there is one.")
+comment_key_option = click.option(
+    "--comment-key", envvar="QA_COMMENT_KEY", default=None,
+    help="What the comment's hidden marker identifies. Default: `comment-key` in [tool.qa.report], else "
+         "<workflow>:<job>.")
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Do not echo tool output (it is still in each output.log).")
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .options import env_option, quiet_option, results_option, verdict_exit
+from .options import base_option, env_option, quiet_option, results_option, verdict_exit
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -17,9 +17,10 @@ def _names(value: str | None) -> list[str] | None:
 @click.option("--scans", "-s", help="Comma-separated scans to run: bandit, deps, test-data.")
 @env_option
 @results_option
+@base_option
 @quiet_option
 def run(project: Path, tiers: str | None, scans: str | None, environment: str | None, results: Path | None,
-        quiet: bool) -> int:
+        base: str | None, quiet: bool) -> int:
     """Run every tier and scan of PROJECT, then collect, gate and print the table.
 
     Without --tiers and --scans every enabled tier and scan runs; with either, only what they name.
@@ -46,7 +47,7 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     say(f"■ environment {env.name}: data {env.data_dir}{' (read-only)' if env.read_only else ''}")
     run_tiers(config, names, folder, echo=not quiet, environment=env)
     run_scans(config, kinds, folder)
-    outcome = collect_results(config, folder)
+    outcome = collect_results(config, folder, base)
     log = write_error_log(outcome, config.errors_path)
     click.echo("\n" + render_table(outcome), nl=False)
     click.echo(f"results: {folder / 'results.json'} · problems: {log}")

@@ -24,6 +24,9 @@ def render_table(run: RunResult) -> str:
     for row in rows:
         cells = [cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row[:-1])]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
+    changed = fmt.changed_lines(run.changed_lines)
+    if changed:
+        lines += ["", f"changed lines: {changed}"]
     return "\n".join(lines) + "\n\n" + render_verdict(run) + "\n"
 
 
