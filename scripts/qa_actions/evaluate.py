@@ -34,11 +34,13 @@ class _Problems:
         if tier.status == "error":
             found.append(self.make(tier.name, tier.error_code or "tier-error", tier.reason or "the tier could not run"))
         for failure in tier.failures:
-            code = "test-error" if failure.kind == "error" else "test-failure"
+            code = failure.code or ("test-error" if failure.kind == "error" else "test-failure")
             found.append(self.make(tier.name, code, f"{failure.test}: {failure.message}", failure.file, failure.line))
         unreported = tier.counts.failed + tier.counts.errors - len(tier.failures)
         if unreported > 0:
             found.append(self.make(tier.name, "test-failure", f"{unreported} more failing tests (details cut)"))
+        if tier.load is not None and tier.status != "error":
+            found += [self.make(tier.name, "load-threshold", miss) for miss in tier.load.misses()]
         coverage = tier.coverage
         if coverage is None or tier.status in ("skipped", "error"):
             return found

@@ -1,23 +1,34 @@
-"""`qa tier`: run one tier's tests with pytest under the project's interpreter.
+"""`qa tier`: run one tier: pytest under the project's interpreter, then any chaostoolkit experiments;
+or, for `kind = "load"`, locust against the configured target.
 
-Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.log` and `tier.json`.
+Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.log`, `experiments/`,
+the locust statistics and `tier.json`.
 """
 
 from __future__ import annotations
 
 import os
-import re
+import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .chaos_runner import find_experiments, run_experiments
 from .config import QaConfig, TierConfig
 from .interpreter import Interpreter, MissingTool, default_python, probe
-from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, OUTPUT_LOG, TierManifest, write_manifest
-from .process import run_streaming
+from .load_runner import LOAD_FILES, run_load
+from .manifest import (
+    COVERAGE_DATA,
+    COVERAGE_JSON,
+    EXPERIMENTS_DIR,
+    JUNIT,
+    OUTPUT_LOG,
+    TierManifest,
+    write_manifest,
+)
+from .process import last_meaningful_line, run_streaming
 from .sources import coverage_sources
-
-_ERROR_LINE = re.compile(r"error:|^E\s|^INTERNALERROR|^ERROR", re.IGNORECASE)
 
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
@@ -50,14 +61,23 @@ def run_tier(run: TierRun) -> TierManifest:
     """Run the tier and record what happened in `tier.json`; never raises for test outcomes."""
     _reset(run.folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate)
+    manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
+                            kind=run.tier.kind)
+    deadline = time.monotonic() + run.tier.tier_timeout
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
-    if not paths:
+    experiments = find_experiments(run.project, run.tier.experiments) if run.tier.kind == "pytest" else []
+    if not paths and not experiments:
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
     else:
         try:
-            interpreter = probe(run.config.python or default_python())
-            _execute(run, interpreter, paths, manifest)
+            python = run.config.python or default_python()
+            if run.tier.kind == "load":
+                run_load(run, paths, probe(python).executable, manifest, deadline)
+            else:
+                if paths:
+                    _execute(run, probe(python), paths, manifest)
+                if experiments and manifest.status != "error":
+                    run_experiments(run, experiments, probe(python).executable, manifest, deadline)
         except MissingTool as exc:
             manifest.status, manifest.error_code, manifest.reason = "error", "missing-tool", str(exc)
     write_manifest(run.folder, manifest)
@@ -67,8 +87,9 @@ def run_tier(run: TierRun) -> TierManifest:
 def _reset(folder: Path) -> None:
     """Remove what an earlier run of this tier left, so stale reports are never collected."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in (JUNIT, COVERAGE_JSON, COVERAGE_DATA, OUTPUT_LOG):
+    for name in (JUNIT, COVERAGE_JSON, COVERAGE_DATA, OUTPUT_LOG, *LOAD_FILES):
         (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / EXPERIMENTS_DIR, ignore_errors=True)
 
 
 def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest: TierManifest) -> None:
@@ -89,19 +110,9 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.reason = "no tests collected"
     elif outcome.exit_code in PYTEST_BROKEN or outcome.exit_code is None or outcome.exit_code < 0 or not junit_written:
         manifest.status, manifest.error_code = "error", "tier-error"
-        manifest.reason = f"pytest exited with {outcome.exit_code}: {_last_meaningful(outcome.tail)}"
+        manifest.reason = f"pytest exited with {outcome.exit_code}: {last_meaningful_line(outcome.tail)}"
     else:
         manifest.status = "ran"
-
-
-def _last_meaningful(tail: list[str]) -> str:
-    """The line of pytest's output most likely to explain a crash."""
-    for line in reversed(tail):
-        text = line.strip()
-        if _ERROR_LINE.search(text) and "usage:" not in text:
-            return text.removeprefix("E ").strip()
-    meaningful = [line.strip() for line in tail if line.strip() and not set(line.strip()) <= set("=-_ ")]
-    return meaningful[-1] if meaningful else "no output"
 
 
 def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) -> tuple[list[str], dict[str, str]]:
