@@ -54,9 +54,9 @@ def resolve_target(tier: TierConfig, project: Path, python: str, tmp: Path) -> T
             text = text.replace(key, value)
         return text
 
+    if values["{port}"] != "{port}" and not start:
+        raise TargetError("{port} only means something with a `start` command that listens on it")
     host = fill(tier.host) if tier.host else None
-    if host and "{port}" in (tier.host or "") and not start:
-        raise TargetError("`host` uses {port}, which only means something with a `start` command that listens on it")
     ready = fill(tier.ready) if tier.ready else None
     if ready and "://" not in ready:
         if not host:
