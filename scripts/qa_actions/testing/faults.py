@@ -241,9 +241,12 @@ class ManagedProcess:
                 if remaining <= 0 or self._ended:
                     break
                 self._changed.wait(min(remaining, 0.5))
+        if self._ended:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
+        why = f"the process ended with exit code {self.process.poll()}" if self._ended else f"after {timeout:g} s"
         tail = "\n".join(self.lines[-10:])
-        raise AssertionError(f"{len(found)} of {count} lines matching {pattern!r} after {timeout:g} s"
-                             f" (exit code {self.process.poll()}); last output:\n{tail}")
+        raise AssertionError(f"{len(found)} of {count} lines matching {pattern!r} ({why}); last output:\n{tail}")
 
     def kill(self, sig: int = signal.SIGKILL) -> int | None:
         """Send `sig` (default SIGKILL: no cleanup, no flush) to the process and everything it started."""
@@ -263,6 +266,13 @@ class ManagedProcess:
         return self.process.poll()
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that gave up (timeouts, resets) are what the faults are for, not errors to print."""
+
+
 class FaultyHttp:
     """A loopback HTTP server that answers every request the way the test last said."""
 
@@ -273,8 +283,7 @@ class FaultyHttp:
         self._mode = "answer"
         self._release = release
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
 
