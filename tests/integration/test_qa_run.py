@@ -114,7 +114,8 @@ def test_per_test_timeout_fails_the_test(sample_project: Path, run_qa, errors_of
     (sample_project / "tests" / "acid" / "test_slow.py").write_text(
         "import time\n\ndef test_hangs():\n    time.sleep(60)\n")
     (sample_project / "pyproject.toml").write_text(
-        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.tiers.acid]\ntimeout = 1\n")
+        (sample_project / "pyproject.toml").read_text()
+        + '\n[tool.qa.tiers.acid]\ntimeout = 1\npytest-args = ["-k", "test_hangs"]\n')
     done = run_qa("run", sample_project, "-q", "--tiers", "acid")
     assert done.returncode == 1
     (problem,) = errors_of(sample_project)
