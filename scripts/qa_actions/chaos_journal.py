@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .fsutil import read_limited
+from .fsutil import read_json
 from .manifest import ExperimentRun
 from .model import Activity, ExperimentResult, Failure
 
@@ -28,10 +28,7 @@ def read_experiment(folder: Path, run: ExperimentRun) -> tuple[ExperimentResult,
     if run.reason or not path.is_file():
         reason = run.reason or f"no journal at {run.journal}"
         return _error(run.file, run.file, reason, run.duration_s)
-    try:
-        journal = json.loads(read_limited(path, MAX_JOURNAL_BYTES))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
+    journal = read_json(path, MAX_JOURNAL_BYTES)
     if not isinstance(journal, dict):
         raise InputError(f"{path}: not a chaostoolkit journal (expected a JSON object)")
     return judge(journal, run.file)

@@ -8,13 +8,12 @@ name is its count over the whole run's span, as locust's `total_rps` is.
 from __future__ import annotations
 
 import csv
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .fsutil import check_size, read_limited
+from .fsutil import check_size, read_json
 from .manifest import LOCUST_FAILURES_CSV, LOCUST_JSON, LoadRun
 from .model import EndpointStats, LoadError, LoadResult, Thresholds
 
@@ -26,10 +25,7 @@ def read_load(folder: Path, run: LoadRun) -> LoadResult:
     path = folder / LOCUST_JSON
     if not path.is_file():
         raise InputError(f"{path} is missing: the load tier's folder is incomplete")
-    try:
-        data = json.loads(read_limited(path, MAX_STATS_BYTES))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
+    data = read_json(path, MAX_STATS_BYTES)
     if not isinstance(data, list):
         raise InputError(f"{path}: not locust statistics (expected a JSON list of request entries)")
     entries = [e for e in data if isinstance(e, dict)]

@@ -19,7 +19,7 @@ def test_chaos_acid_and_load_pass_on_the_sample_project(sample_project: Path, ru
     assert all(t["status"] == "passed" for t in tiers.values())
     (experiment,) = tiers["chaos"]["experiments"]
     assert experiment["status"] == "passed" and experiment["method"][0]["name"] == "kill-a-writer-mid-write"
-    assert tiers["chaos"]["counts"]["tests"] == tiers["chaos"]["counts"]["passed"] == 6
+    assert tiers["chaos"]["counts"]["tests"] == tiers["chaos"]["counts"]["passed"] == 7
     assert tiers["acid"]["counts"]["passed"] == 6
     load = tiers["load"]["load"]
     assert load["total"]["requests"] > 50 and load["total"]["failures"] == 0
