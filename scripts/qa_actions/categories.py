@@ -39,6 +39,8 @@ DEFAULT_CATEGORIES: dict[str, Category] = {
     "finding-medium": "medium",
     "finding-low": "low",
     "vulnerable-dependency": "high",
+    # test data
+    "unmasked-pii": "high",
 }
 
 KNOWN_CODES: frozenset[str] = frozenset(key.rsplit(".", 1)[-1] for key in DEFAULT_CATEGORIES)

@@ -35,7 +35,8 @@ def run_experiments(run: TierRun, experiments: list[Path], python: str, manifest
     command = python_module_command("chaostoolkit", "chaostoolkit")
     folder = run.folder / EXPERIMENTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    env = tool_environment(run.project, run.name, run.folder, python)
+    env = tool_environment(run.project, run.name, run.folder, python,
+                           run.environment.process_env() if run.environment else None)
     for index, path in enumerate(experiments, 1):
         stem = f"{index:02d}-{path.stem}"
         record = ExperimentRun(file=path.relative_to(run.project).as_posix(),

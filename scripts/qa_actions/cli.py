@@ -22,6 +22,7 @@ COMMANDS = {
     "tier": "tier",
     "collect": "collect",
     "gate": "gate",
+    "data": "data",
 }
 
 

@@ -62,6 +62,7 @@ def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
     reports = [p.junit for p in parts if p.junit is not None]
     result = TierResult(name=name, status="skipped", shards=len(parts), kind=manifests[0].kind)
     result.duration_s = max(m.duration_s for m in manifests)
+    result.environment = next((m.environment for m in manifests if m.environment), None)
     for report in reports:
         result.counts += report.counts
         result.failures.extend(report.failures[: MAX_FAILURES - len(result.failures)])

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .categories import KNOWN_CODES, Category
+from .data.rules import DataConfig
+from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
 from .errors import ConfigError
 from .schema import Rules, build
 
@@ -118,8 +120,19 @@ class QaConfig:
     python: str | None = None
     fail_on: Category = "medium"
     categories: dict[str, Category] = field(default_factory=dict)
+    environment: str = DEFAULT_ENVIRONMENT
+    environments: dict[str, EnvironmentConfig] = field(default_factory=dict)
+    data: DataConfig = field(default_factory=DataConfig)
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
+
+    def results_path(self, override: Path | None = None) -> Path:
+        """The results folder: `override` (from --results) or `results-dir` inside the project."""
+        return override if override is not None else self.project / self.results_dir
+
+    @property
+    def errors_path(self) -> Path:
+        return self.project / self.errors_dir
 
     def enabled_tiers(self) -> list[str]:
         return [name for name, tier in self.tiers.items() if tier.enabled]

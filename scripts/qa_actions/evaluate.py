@@ -57,7 +57,7 @@ class _Problems:
         if scan.status == "error":
             found.append(self.make(scan.name, "scan-error", scan.reason or "the scan could not run"))
         for finding in scan.findings:
-            code = "vulnerable-dependency" if finding.package else f"finding-{finding.severity}"
+            code = finding.code or ("vulnerable-dependency" if finding.package else f"finding-{finding.severity}")
             where = finding.package or finding.file
             found.append(self.make(scan.name, code, f"{finding.rule}: {finding.message} ({where})",
                                    finding.file, finding.line))

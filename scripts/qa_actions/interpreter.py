@@ -6,17 +6,18 @@ so before a tier runs we ask that interpreter what it can do, once per process.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 
 from .errors import QaError
 
-PROBED_MODULES = ("pytest", "pytest_cov", "pytest_timeout", "xdist", "pytest_split", "pytest_rerunfailures")
+PROBED_MODULES = ("pytest", "pytest_cov", "pytest_timeout", "xdist", "pytest_split", "pytest_rerunfailures",
+                  "qa_actions")
 
 _PROBE = (
     "import sys, json, importlib.util as u;"
@@ -57,8 +58,11 @@ class Interpreter:
         return self.version >= (3, 14)
 
 
-def default_python() -> str:
-    """`$QA_PYTHON`, else `python` on PATH (the project's environment in CI and in an activated venv), else ours."""
+def project_python(configured: str | None) -> str:
+    """`[tool.qa] python`, else `$QA_PYTHON`, else `python` on PATH (the project's environment in CI
+    and in an activated venv), else ours."""
+    if configured:
+        return configured
     if os.environ.get("QA_PYTHON"):
         return os.environ["QA_PYTHON"]
     for name in ("python", "python3"):
@@ -68,8 +72,42 @@ def default_python() -> str:
     return sys.executable
 
 
-@functools.cache
+class _Probe(threading.Thread):
+    """Asks an interpreter about itself in the background, so the answer is ready when a tier needs it."""
+
+    def __init__(self, python: str) -> None:
+        super().__init__(daemon=True)
+        self.python = python
+        self.outcome: Interpreter | MissingTool | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.outcome = _ask(self.python)
+        except MissingTool as exc:
+            self.outcome = exc
+
+
+_probes: dict[str, _Probe] = {}
+
+
+def prefetch(python: str) -> None:
+    """Start probing `python` now; `probe` collects the answer later."""
+    if python not in _probes:
+        _probes[python] = _Probe(python)
+
+
 def probe(python: str) -> Interpreter:
+    prefetch(python)
+    task = _probes[python]
+    task.join()
+    if isinstance(task.outcome, MissingTool):
+        raise task.outcome
+    assert task.outcome is not None
+    return task.outcome
+
+
+def _ask(python: str) -> Interpreter:
     command = shutil.which(python) or python
     try:
         done = subprocess.run([command, "-c", _PROBE], capture_output=True, text=True, timeout=60, check=False)

@@ -29,7 +29,8 @@ def run_load(run: TierRun, paths: list[str], python: str, manifest: TierManifest
     tier, folder = run.tier, run.folder.resolve()
     command = python_module_command("locust", "locust")
     started = time.monotonic()
-    env = tool_environment(run.project, run.name, run.folder, python)
+    env = tool_environment(run.project, run.name, run.folder, python,
+                           run.environment.process_env() if run.environment else None)
     with tempfile.TemporaryDirectory(prefix="qa-load-") as tmp:
         try:
             target = load_target.resolve_target(tier, run.project, python, Path(tmp))

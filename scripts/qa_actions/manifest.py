@@ -69,6 +69,7 @@ class TierManifest:
     python_version: str | None = None
     command: list[str] = field(default_factory=list)
     shard: str | None = None
+    environment: str | None = None
     kind: str = "pytest"
     experiments: list[ExperimentRun] = field(default_factory=list)
     load: LoadRun | None = None

@@ -190,6 +190,7 @@ class TierResult:
     reason: str | None = None
     error_code: str | None = None
     shards: int = 1
+    environment: str | None = None
     kind: str = "pytest"
     experiments: list[ExperimentResult] = field(default_factory=list)
     load: LoadResult | None = None
@@ -212,6 +213,7 @@ class Finding:
     version: str | None = None
     fix_version: str | None = None
     fingerprint: str | None = None
+    code: str | None = None  # the problem code, when not the one its severity implies
 
 
 @dataclass

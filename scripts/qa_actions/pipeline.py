@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .collect import SCAN_MANIFEST, collect
 from .config import QaConfig
+from .environments import Environment
 from .errorlog import write_error_log
 from .errors import QaError
 from .evaluate import evaluate
@@ -18,14 +19,6 @@ from .runinfo import current_run
 from .tier_runner import TierRun, run_tier
 
 RESULTS_JSON = "results.json"
-
-
-def results_dir(config: QaConfig, override: Path | None) -> Path:
-    return override if override is not None else config.project / config.results_dir
-
-
-def errors_dir(config: QaConfig) -> Path:
-    return config.project / config.errors_dir
 
 
 def fresh_results(results: Path) -> None:
@@ -41,11 +34,12 @@ def fresh_results(results: Path) -> None:
     shutil.rmtree(results)
 
 
-def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool) -> list[TierManifest]:
+def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool,
+              environment: Environment | None = None) -> list[TierManifest]:
     manifests = []
     for index, name in enumerate(names, 1):
         with step(f"tier {name} ({index}/{len(names)})"):
-            manifest = run_tier(TierRun(config, name, results, echo=echo))
+            manifest = run_tier(TierRun(config, name, results, echo=echo, environment=environment))
         detail = manifest.reason or f"exit code {manifest.exit_code}"
         say(f"■ tier {name}: {manifest.status} in {duration(manifest.duration_s)} ({detail})")
         manifests.append(manifest)
@@ -66,5 +60,5 @@ def gate_results(config: QaConfig, results: Path) -> RunResult:
     """Re-apply the gates to `results.json` with the current config and write `.errors/`."""
     run = evaluate(load_results(results / RESULTS_JSON), config.categories, config.fail_on)
     save_results(run, results / RESULTS_JSON)
-    write_error_log(run, errors_dir(config))
+    write_error_log(run, config.errors_path)
     return run

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,8 +40,12 @@ def run_streaming(
     log_path: Path,
     timeout_s: float | None,
     echo: bool,
+    while_running: Callable[[], None] | None = None,
 ) -> ProcessOutcome:
-    """Run `command`, echoing its output when `echo`, logging it to `log_path`; kill it after `timeout_s`."""
+    """Run `command`, echoing its output when `echo`, logging it to `log_path`; kill it after `timeout_s`.
+
+    `while_running` is called once the process has started, for work that can overlap with it.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
     started = time.monotonic()
@@ -51,13 +56,18 @@ def run_streaming(
         )
         reader = threading.Thread(target=_pump, args=(process, log, tail, echo), daemon=True)
         reader.start()
-        timed_out = False
-        try:
-            process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            stop_group(process)
+        expired = threading.Event()
+        # a timer instead of wait(timeout=...), which polls with sleeps and adds up to 50 ms to every run
+        timer = threading.Timer(timeout_s, _expire, args=(process, expired)) if timeout_s else None
+        if timer:
+            timer.start()
+        if while_running:
+            while_running()
+        process.wait()
+        if timer:
+            timer.cancel()
         reader.join(timeout=KILL_GRACE_S)
+        timed_out = expired.is_set()
     return ProcessOutcome(
         exit_code=None if timed_out else process.returncode,
         timed_out=timed_out,
@@ -84,6 +94,11 @@ def last_meaningful_line(tail: list[str]) -> str:
             return text.removeprefix("E ").strip()
     meaningful = [text for text in lines if text and not set(text) <= set("=-_ ")]
     return meaningful[-1] if meaningful else "no output"
+
+
+def _expire(process: subprocess.Popen[str], expired: threading.Event) -> None:
+    expired.set()
+    stop_group(process)
 
 
 def stop_group(process: subprocess.Popen) -> None:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .chaos_runner import find_experiments, run_experiments
 from .config import QaConfig, TierConfig
-from .interpreter import Interpreter, MissingTool, default_python, probe
+from .environments import Environment
+from .interpreter import Interpreter, MissingTool, probe, project_python
 from .load_runner import LOAD_FILES, run_load
 from .manifest import (
     COVERAGE_DATA,
@@ -33,6 +35,7 @@ from .sources import coverage_sources
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
 PYTEST_BROKEN = (3, 4)  # internal error, usage error
+STANDALONE_PLUGIN = "qa_actions_environment"
 
 
 @dataclass
@@ -43,6 +46,8 @@ class TierRun:
     name: str
     results: Path
     echo: bool = True
+    environment: Environment | None = None
+    while_running: Callable[[], None] | None = None
 
     @property
     def tier(self) -> TierConfig:
@@ -62,22 +67,25 @@ def run_tier(run: TierRun) -> TierManifest:
     _reset(run.folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
-                            kind=run.tier.kind)
+                            kind=run.tier.kind, environment=run.environment.name if run.environment else None)
     deadline = time.monotonic() + run.tier.tier_timeout
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
     experiments = find_experiments(run.project, run.tier.experiments) if run.tier.kind == "pytest" else []
-    if not paths and not experiments:
+    env = run.environment
+    if env and not env.allows(run.name):
+        manifest.reason = f"not allowed in {env.name}: only {', '.join(env.tiers or ())} run there"
+    elif not paths and not experiments:
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
     else:
         try:
-            python = run.config.python or default_python()
+            interpreter = probe(project_python(run.config.python))
             if run.tier.kind == "load":
-                run_load(run, paths, probe(python).executable, manifest, deadline)
+                run_load(run, paths, interpreter.executable, manifest, deadline)
             else:
                 if paths:
-                    _execute(run, probe(python), paths, manifest)
+                    _execute(run, interpreter, paths, manifest)
                 if experiments and manifest.status != "error":
-                    run_experiments(run, experiments, probe(python).executable, manifest, deadline)
+                    run_experiments(run, experiments, interpreter.executable, manifest, deadline)
         except MissingTool as exc:
             manifest.status, manifest.error_code, manifest.reason = "error", "missing-tool", str(exc)
     write_manifest(run.folder, manifest)
@@ -98,7 +106,7 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
     manifest.command = command
     outcome = run_streaming(
         command, cwd=run.project, env=env, log_path=run.folder / OUTPUT_LOG,
-        timeout_s=run.tier.tier_timeout, echo=run.echo,
+        timeout_s=run.tier.tier_timeout, echo=run.echo, while_running=run.while_running,
     )
     manifest.duration_s = round(outcome.duration_s, 3)
     manifest.exit_code = outcome.exit_code
@@ -115,6 +123,17 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.status = "ran"
 
 
+def _standalone_environment_plugin(folder: Path, env: dict[str, str]) -> list[str]:
+    """Load the `qa_env`/`qa_data` plugin into an interpreter that lacks qa-actions: the file alone, by path."""
+    from .testing import environment
+
+    plugin_dir = folder / "plugin"
+    plugin_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(environment.__file__, plugin_dir / f"{STANDALONE_PLUGIN}.py")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin_dir), env.get("PYTHONPATH")]))
+    return ["-p", STANDALONE_PLUGIN]
+
+
 def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) -> tuple[list[str], dict[str, str]]:
     """The pytest command line and environment for this tier."""
     tier, folder = run.tier, run.folder.resolve()
@@ -122,6 +141,10 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     command = [interpreter.executable, "-m", "pytest", *paths,
                f"--junitxml={folder / JUNIT}", "-o", "junit_family=xunit1"]
     env = {**os.environ, "QA_TIER": run.name, "QA_RESULTS_DIR": str(folder)}
+    if run.environment is not None:
+        env.update(run.environment.process_env())
+        if "qa_actions" not in interpreter.modules:
+            command += _standalone_environment_plugin(folder, env)
     if tier.markers:
         command += ["-m", tier.markers]
     if tier.test_timeout is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from .interpreter import MissingTool
@@ -22,11 +23,13 @@ def import_roots(project: Path) -> list[str]:
     return [str(p.resolve()) for p in [*roots, project]]
 
 
-def tool_environment(project: Path, tier: str, folder: Path, python: str) -> dict[str, str]:
+def tool_environment(project: Path, tier: str, folder: Path, python: str,
+                     extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The tool's variables: ours, plus `extra` (the active environment's `QA_ENV`, `QA_BASE_URL`, …)."""
     existing = os.environ.get("PYTHONPATH")
     path = os.pathsep.join([*import_roots(project), *([existing] if existing else [])])
-    return {**os.environ, "PYTHONPATH": path, "QA_TIER": tier, "QA_RESULTS_DIR": str(folder.resolve()),
-            "QA_PYTHON": python}
+    return {**os.environ, **(extra or {}), "PYTHONPATH": path, "QA_TIER": tier,
+            "QA_RESULTS_DIR": str(folder.resolve()), "QA_PYTHON": python}
 
 
 def python_module_command(module: str, package: str) -> list[str]:

@@ -21,7 +21,8 @@ def test_fixtures_arrive_without_a_conftest(qa_faults, qa_database):
 
 def test_entry_points() -> None:
     ours = {e.name: e.value for e in entry_points(group="pytest11") if e.value.startswith("qa_actions.")}
-    assert ours == {"qa_faults": "qa_actions.testing.faults", "qa_acid": "qa_actions.testing.acid"}
+    assert ours == {"qa_env": "qa_actions.testing.environment", "qa_faults": "qa_actions.testing.faults",
+                    "qa_acid": "qa_actions.testing.acid"}
 
 
 def test_a_project_uses_the_fixtures_with_plain_pytest(tmp_path: Path) -> None:

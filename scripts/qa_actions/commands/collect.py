@@ -14,10 +14,10 @@ from .options import project_option, results_option
 def collect(project: Path, results: Path | None) -> int:
     """Turn the raw reports under the results folder into results.json (merges matrix jobs' folders)."""
     from ..config import load_config
-    from ..pipeline import collect_results, results_dir
+    from ..pipeline import collect_results
 
     config = load_config(project)
-    folder = results_dir(config, results)
+    folder = config.results_path(results)
     outcome = collect_results(config, folder)
     click.echo(f"collected {len(outcome.tiers)} tiers and {len(outcome.scans)} scans into {folder / 'results.json'}"
                f" (verdict: {outcome.verdict})")

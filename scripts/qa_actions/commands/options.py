@@ -14,6 +14,10 @@ project_option = click.option(
 results_option = click.option(
     "--results", "-r", type=click.Path(path_type=Path, file_okay=False), default=None,
     help="Results folder. Default: `results-dir` from [tool.qa], qa-results/ in the project.")
+env_option = click.option(
+    "--env", "-e", "environment", default=None, metavar="NAME",
+    help="Environment to test against: development, staging, production or one of [tool.qa.environments]"
+         " (default: `environment` in [tool.qa], else development). Selects tests/data/NAME.")
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Do not echo tool output (it is still in each output.log).")
 

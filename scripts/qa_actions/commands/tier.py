@@ -1,37 +1,53 @@
 from __future__ import annotations
 
+import importlib
+import threading
 from pathlib import Path
 
 import click
 
-from .options import project_option, quiet_option, results_option, verdict_exit
+from .options import env_option, project_option, quiet_option, results_option, verdict_exit
+
+
+def _load_collector() -> None:
+    """Import the collector on a side thread while the tests run, instead of after them."""
+    threading.Thread(target=importlib.import_module, args=("qa_actions.collect",), daemon=True).start()
 
 
 @click.command()
 @click.argument("name")
 @project_option
+@env_option
 @results_option
 @quiet_option
-def tier(name: str, project: Path, results: Path | None, quiet: bool) -> int:
+def tier(name: str, project: Path, environment: str | None, results: Path | None, quiet: bool) -> int:
     """Run one tier NAME with pytest; writes <results>/<NAME>/junit.xml, coverage.json and tier.json.
 
-    Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate.
+    Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate; exits 2
+    when the environment does not allow the tier (production runs smoke only by default).
     """
-    from ..collect import merge_tier, read_part
     from ..config import load_config
-    from ..evaluate import evaluate
-    from ..model import RunResult
-    from ..pipeline import results_dir
-    from ..render.console import render_table
-    from ..runinfo import current_run
-    from ..tier_runner import TierRun, run_tier
+    from ..environments import refuse_disallowed, resolve_environment
+    from ..interpreter import prefetch, project_python
 
     config = load_config(project)
     config.select_tiers([name])
-    folder = results_dir(config, results)
-    run_tier(TierRun(config, name, folder, echo=not quiet))
+    prefetch(project_python(config.python))  # answers while the rest loads
+    env = resolve_environment(config, environment)
+    refuse_disallowed(env, [name])
+
+    from ..tier_runner import TierRun, run_tier
+
+    folder = config.results_path(results)
+    run_tier(TierRun(config, name, folder, echo=not quiet, environment=env, while_running=_load_collector))
+
+    from ..collect import merge_tier, read_part
+    from ..evaluate import evaluate
+    from ..model import RunInfo, RunResult
+    from ..render.console import render_table
+
     tier_result = merge_tier(name, [read_part(folder / name)], folder)
-    outcome = RunResult(run=current_run(config.project), tiers={name: tier_result})
+    outcome = RunResult(run=RunInfo(run_id="tier", time=""), tiers={name: tier_result})
     evaluate(outcome, config.categories, config.fail_on)
     click.echo("\n" + render_table(outcome), nl=False)
     return verdict_exit(outcome.verdict)

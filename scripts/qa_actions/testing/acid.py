@@ -235,7 +235,8 @@ def kill_after_commits(command: list[str], *, commits: int, acknowledged: str = 
     return every acknowledged line it printed before it died.
 
     The writer prints its acknowledgement only after its commit returned; every line returned here is
-    a commit the database promised to keep, so after reopening the database each must be found.
+    a commit the database promised to keep, so after reopening the database each must be found. A
+    line the kill cut short is not an acknowledgement and is left out.
     """
     process = ManagedProcess(command, **popen)
     try:

@@ -208,6 +208,7 @@ class ManagedProcess:
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
         self.lines: list[str] = []
+        self.unfinished = ""
         self._ended = False
         self._changed = threading.Condition()
         self.process = subprocess.Popen(
@@ -222,7 +223,10 @@ class ManagedProcess:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             with self._changed:
-                self.lines.append(line.rstrip("\n"))
+                if line.endswith("\n"):
+                    self.lines.append(line[:-1])
+                else:  # cut short by a kill: not a line the process finished saying
+                    self.unfinished = line
                 self._changed.notify_all()
         with self._changed:
             self._ended = True

@@ -1,0 +1,1 @@
+"""Test data: anonymisation (`qa data anonymize`) and the check for unmasked personal data (`qa data check`)."""
