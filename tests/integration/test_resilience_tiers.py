@@ -42,6 +42,8 @@ def test_a_deviating_experiment_fails_the_chaos_tier(sample_project: Path, run_q
 def test_a_transaction_that_does_not_roll_back_fails_the_acid_tier(sample_project: Path, run_qa, errors_of) -> None:
     store = sample_project / "src" / "ledger" / "store.py"
     store.write_text(store.read_text().replace('db.execute("ROLLBACK")', 'db.execute("COMMIT")'))
+    config = sample_project / "pyproject.toml"
+    config.write_text(config.read_text() + '\n[tool.qa.tiers.acid]\npytest-args = ["-k", "atomicity"]\n')
     done = run_qa("run", sample_project, "--tiers", "acid", "-q")
     assert done.returncode == 1
     (problem,) = errors_of(sample_project)
