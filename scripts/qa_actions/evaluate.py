@@ -54,7 +54,7 @@ class _Problems:
         patterns = self.quarantine.get(tier.name, [])
         tier.quarantined = []
         for failure in tier.failures:
-            code = "test-error" if failure.kind == "error" else "test-failure"
+            code = failure.code or ("test-error" if failure.kind == "error" else "test-failure")
             held = any(fnmatchcase(failure.test, pattern) for pattern in patterns)
             message = f"{failure.test}: {failure.message}"
             if held:
@@ -64,9 +64,11 @@ class _Problems:
         unreported = tier.counts.failed + tier.counts.errors - len(tier.failures)
         if unreported > 0:
             found.append(self.make(tier.name, "test-failure", f"{unreported} more failing tests (details cut)"))
+        load_misses = tier.load.misses() if tier.load is not None and tier.status != "error" else []
+        found += [self.make(tier.name, "load-threshold", miss) for miss in load_misses]
         if tier.status in ("passed", "failed"):
-            blocking_failures = unreported > 0 or len(tier.quarantined) < len(tier.failures)
-            tier.status = "failed" if blocking_failures else "passed"
+            blocking = unreported > 0 or len(tier.quarantined) < len(tier.failures) or bool(load_misses)
+            tier.status = "failed" if blocking else "passed"
         found += self.of_flaky(tier)
         coverage = tier.coverage
         if coverage is None or tier.status in ("skipped", "error"):

@@ -39,7 +39,11 @@ class Counts:
 
 @dataclass
 class Failure:
-    """A failed or erroring test, located at the line that failed when the report says so."""
+    """A failed or erroring test, located at the line that failed when the report says so.
+
+    `code` names the problem when it is not a plain test failure or error (a chaos experiment's
+    `steady-state-deviated`, `rollback-failed` or `experiment-error`).
+    """
 
     test: str
     message: str
@@ -47,6 +51,7 @@ class Failure:
     line: int | None = None
     kind: Literal["failure", "error"] = "failure"
     traceback: str = ""
+    code: str | None = None
 
 
 @dataclass
@@ -74,6 +79,108 @@ class CoverageResult:
 
 
 @dataclass
+class Activity:
+    """One probe or action of a chaostoolkit experiment, as its journal recorded it."""
+
+    name: str
+    type: str
+    status: str
+    tolerance_met: bool | None = None
+    output: str = ""
+    error: str = ""
+    duration_s: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.status != "succeeded" or self.tolerance_met is False
+
+
+@dataclass
+class ExperimentResult:
+    """One chaostoolkit experiment: its verdict and what its journal says happened."""
+
+    title: str
+    file: str
+    status: Literal["passed", "failed", "error"]
+    journal_status: str | None = None
+    deviated: bool = False
+    steady_state_before: bool | None = None
+    steady_state_after: bool | None = None
+    before: list[Activity] = field(default_factory=list)
+    after: list[Activity] = field(default_factory=list)
+    method: list[Activity] = field(default_factory=list)
+    rollbacks: list[Activity] = field(default_factory=list)
+    duration_s: float = 0.0
+    code: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class Thresholds:
+    """A load tier's limits; None means not checked."""
+
+    p95_ms: float | None = None
+    fail_ratio: float | None = None
+    rps_min: float | None = None
+
+
+@dataclass
+class EndpointStats:
+    """Locust's figures for one request name (or all of them, `Aggregated`)."""
+
+    method: str
+    name: str
+    requests: int = 0
+    failures: int = 0
+    rps: float = 0.0
+    avg_ms: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+
+    @property
+    def fail_ratio(self) -> float:
+        return self.failures / self.requests if self.requests else 0.0
+
+
+@dataclass
+class LoadError:
+    method: str
+    name: str
+    message: str
+    occurrences: int
+
+
+@dataclass
+class LoadResult:
+    """A locust run: the totals, each request name, the most frequent errors, and the thresholds."""
+
+    total: EndpointStats
+    host: str | None = None
+    users: int = 0
+    spawn_rate: float = 0.0
+    run_time_s: int = 0
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    endpoints: list[EndpointStats] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+
+    def misses(self) -> list[str]:
+        """Each threshold the run missed, in words; empty when every threshold holds."""
+        t, total, found = self.thresholds, self.total, []
+        if total.requests == 0:
+            return ["no requests were made, so no threshold can hold"]
+        if t.p95_ms is not None and total.p95_ms > t.p95_ms:
+            found.append(f"p95 response time {total.p95_ms:g} ms is over the {t.p95_ms:g} ms threshold")
+        if t.fail_ratio is not None and total.fail_ratio > t.fail_ratio:
+            found.append(f"{total.failures} of {total.requests} requests failed ({total.fail_ratio:.2%}),"
+                         f" over the {t.fail_ratio:.2%} threshold")
+        if t.rps_min is not None and total.rps < t.rps_min:
+            found.append(f"throughput {total.rps:.1f} requests/s is under the {t.rps_min:g} requests/s threshold")
+        return found
+
+
+@dataclass
 class TierResult:
     name: str
     status: TierStatus
@@ -88,6 +195,9 @@ class TierResult:
     environment: str | None = None
     flaky: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
+    kind: str = "pytest"
+    experiments: list[ExperimentResult] = field(default_factory=list)
+    load: LoadResult | None = None
 
 
 @dataclass

@@ -1,26 +1,36 @@
-"""`qa tier`: run one tier's tests with pytest under the project's interpreter.
+"""`qa tier`: run one tier: pytest under the project's interpreter, then any chaostoolkit experiments;
+or, for `kind = "load"`, locust against the configured target.
 
-Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.log` and `tier.json`.
+Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.log`, `experiments/`,
+the locust statistics and `tier.json`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .chaos_runner import find_experiments, run_experiments
 from .config import QaConfig, TierConfig
 from .environments import Environment
 from .interpreter import Interpreter, MissingTool, probe, project_python
-from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, OUTPUT_LOG, TierManifest, write_manifest
-from .process import run_streaming
+from .load_runner import LOAD_FILES, run_load
+from .manifest import (
+    COVERAGE_DATA,
+    COVERAGE_JSON,
+    EXPERIMENTS_DIR,
+    JUNIT,
+    OUTPUT_LOG,
+    TierManifest,
+    write_manifest,
+)
+from .process import last_meaningful_line, run_streaming
 from .sources import coverage_sources
-
-_ERROR_LINE = re.compile(r"error:|^E\s|^INTERNALERROR|^ERROR", re.IGNORECASE)
 
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
@@ -57,18 +67,26 @@ def run_tier(run: TierRun) -> TierManifest:
     _reset(run.folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
-                            environment=run.environment.name if run.environment else None,
+                            kind=run.tier.kind, environment=run.environment.name if run.environment else None,
                             reruns=run.tier.reruns)
+    deadline = time.monotonic() + run.tier.tier_timeout
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
+    experiments = find_experiments(run.project, run.tier.experiments) if run.tier.kind == "pytest" else []
     env = run.environment
     if env and not env.allows(run.name):
         manifest.reason = f"not allowed in {env.name}: only {', '.join(env.tiers or ())} run there"
-    elif not paths:
+    elif not paths and not experiments:
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
     else:
         try:
             interpreter = probe(project_python(run.config.python))
-            _execute(run, interpreter, paths, manifest)
+            if run.tier.kind == "load":
+                run_load(run, paths, interpreter.executable, manifest, deadline)
+            else:
+                if paths:
+                    _execute(run, interpreter, paths, manifest)
+                if experiments and manifest.status != "error":
+                    run_experiments(run, experiments, interpreter.executable, manifest, deadline)
         except MissingTool as exc:
             manifest.status, manifest.error_code, manifest.reason = "error", "missing-tool", str(exc)
     write_manifest(run.folder, manifest)
@@ -78,8 +96,9 @@ def run_tier(run: TierRun) -> TierManifest:
 def _reset(folder: Path) -> None:
     """Remove what an earlier run of this tier left, so stale reports are never collected."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in (JUNIT, COVERAGE_JSON, COVERAGE_DATA, OUTPUT_LOG):
+    for name in (JUNIT, COVERAGE_JSON, COVERAGE_DATA, OUTPUT_LOG, *LOAD_FILES):
         (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / EXPERIMENTS_DIR, ignore_errors=True)
 
 
 def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest: TierManifest) -> None:
@@ -100,7 +119,7 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.reason = "no tests collected"
     elif outcome.exit_code in PYTEST_BROKEN or outcome.exit_code is None or outcome.exit_code < 0 or not junit_written:
         manifest.status, manifest.error_code = "error", "tier-error"
-        manifest.reason = f"pytest exited with {outcome.exit_code}: {_last_meaningful(outcome.tail)}"
+        manifest.reason = f"pytest exited with {outcome.exit_code}: {last_meaningful_line(outcome.tail)}"
     else:
         manifest.status = "ran"
 
@@ -114,16 +133,6 @@ def _standalone_environment_plugin(folder: Path, env: dict[str, str]) -> list[st
     shutil.copyfile(environment.__file__, plugin_dir / f"{STANDALONE_PLUGIN}.py")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin_dir), env.get("PYTHONPATH")]))
     return ["-p", STANDALONE_PLUGIN]
-
-
-def _last_meaningful(tail: list[str]) -> str:
-    """The line of pytest's output most likely to explain a crash."""
-    for line in reversed(tail):
-        text = line.strip()
-        if _ERROR_LINE.search(text) and "usage:" not in text:
-            return text.removeprefix("E ").strip()
-    meaningful = [line.strip() for line in tail if line.strip() and not set(line.strip()) <= set("=-_ ")]
-    return meaningful[-1] if meaningful else "no output"
 
 
 def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) -> tuple[list[str], dict[str, str]]:

@@ -15,7 +15,10 @@ def project_with(tmp_path: Path, toml: str) -> Path:
 
 def test_defaults_without_pyproject(tmp_path: Path) -> None:
     config = load_config(tmp_path)
-    assert list(config.tiers) == ["unit", "integration", "chaos", "acid", "smoke"]
+    assert list(config.tiers) == ["unit", "integration", "chaos", "acid", "smoke", "load"]
+    assert config.enabled_tiers() == ["unit", "integration", "chaos", "acid", "smoke"]
+    assert config.tiers["load"].kind == "load" and config.tiers["load"].paths == ["tests/load"]
+    assert config.tiers["chaos"].experiments[0] == "tests/chaos/experiments/*.json"
     assert config.tiers["unit"].coverage_gate == 80
     assert config.tiers["integration"].coverage_gate == 60
     assert config.tiers["smoke"].coverage_gate is None
@@ -74,6 +77,15 @@ enabled = false
         ("[tool.qa.categories]\n'flaky-test' = 'urgent'", "`tool.qa.categories.flaky-test` must be"),
         ("[tool.qa\n", "not valid TOML"),
         ("[tool]\nqa = 1", "`tool.qa` must be a table"),
+        ("[tool.qa.tiers.unit]\np95-ms = 100", '`tool.qa.tiers.unit.p95-ms` applies to tiers with kind = "load"'),
+        ("[tool.qa.tiers.load]\ncoverage = 80", '`tool.qa.tiers.load.coverage` applies to tiers with kind = "pytest"'),
+        ("[tool.qa.tiers.load]\nkind = 'locust'", "`tool.qa.tiers.load.kind` must be 'pytest' | 'load'"),
+        ("[tool.qa.tiers.load]\nfail-ratio = 2", "`fail-ratio` takes a ratio between 0 and 1"),
+        ("[tool.qa.tiers.load]\np95-ms = true", "`p95-ms` takes a positive number or false"),
+        ("[tool.qa.tiers.load]\nrun-time = '10s'", "`tool.qa.tiers.load.run-time` must be an integer"),
+        ("[tool.qa.tiers.load]\nstart = []", "`start` takes a command"),
+        ("[tool.qa.tiers.chaos]\nexperiments = ['/x/*.json']", "`experiments` takes glob patterns relative"),
+        ("[tool.qa.tiers.chaos]\nrollback-strategy = 'sometimes'", "`tool.qa.tiers.chaos.rollback-strategy` must be"),
     ],
 )
 def test_bad_config_names_key_and_file(tmp_path: Path, toml: str, message: str) -> None:
