@@ -72,13 +72,13 @@ def test_qa_run_records_each_run_and_history_add_replaces_it(sample_project: Pat
 
     assert done.returncode == 0, done.stdout + done.stderr
     history = sample_project / "history" / "qa.sqlite"
-    assert f"history: recorded run 77.1 (main, 8 tests) in {history} (1 runs)" in done.stdout
+    assert f"history: recorded run 77.1 (main, 10 tests) in {history} (1 runs)" in done.stdout
     with open_history(history) as store:
         (run,) = store.runs()
         assert (run.run_id, run.commit, run.branch, run.event, run.verdict, run.low) == (
             "77.1", "f" * 40, "main", "push", "passed", 1)
         tiers = {t.tier: t for t in store.tiers()[run.key]}
-        assert (tiers["acid"].counts.tests, tiers["acid"].counts.flaky, tiers["smoke"].counts.tests) == (5, 1, 3)
+        assert (tiers["acid"].counts.tests, tiers["acid"].counts.flaky, tiers["smoke"].counts.tests) == (7, 1, 3)
         names = store.test_names()
         outcomes = {names[test][1]: OUTCOMES[code] for o in store.outcomes([run.key])
                     for test, code in zip(o.tests, o.outcomes, strict=True)}

@@ -96,6 +96,8 @@ def test_broken_locustfile_is_a_tier_error(tmp_path: Path, run_qa, errors_of) ->
 
 def test_load_tier_is_off_unless_named(tmp_path: Path, run_qa) -> None:
     project = load_project(tmp_path, 'host = "http://127.0.0.1:9"\n')
+    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text()
+                                            + "\n[tool.qa.security]\nenabled = false\n")
     done = run_qa("run", project, "-q")
     assert done.returncode == 0
     assert "load" not in results_of(project)["tiers"]
