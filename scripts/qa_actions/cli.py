@@ -22,6 +22,9 @@ COMMANDS = {
     "tier": "tier",
     "collect": "collect",
     "gate": "gate",
+    "plan": "plan",
+    "plugins": "plugins",
+    "nightly-issue": "nightly_issue",
 }
 
 

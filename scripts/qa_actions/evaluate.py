@@ -22,6 +22,15 @@ def evaluate(run: RunResult, overrides: dict[str, Category], fail_on: Category) 
     return run
 
 
+COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing"})
+
+
+def coverage_verdict(run: RunResult, fail_on: Category) -> str:
+    """The verdict of the coverage gates alone, for a step that gates coverage and nothing else."""
+    missed = any(p.blocking and p.code in COVERAGE_CODES and at_least(p.category, fail_on) for p in run.problems)
+    return "failed" if missed else "passed"
+
+
 @dataclass
 class _Problems:
     overrides: dict[str, Category]

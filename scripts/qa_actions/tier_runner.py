@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +34,7 @@ class TierRun:
     results: Path
     echo: bool = True
     while_running: Callable[[], None] | None = None
+    extra_args: list[str] = field(default_factory=list)  # from --pytest-args, after the tier's own
 
     @property
     def tier(self) -> TierConfig:
@@ -133,5 +134,5 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
         env["COVERAGE_FILE"] = str(folder / COVERAGE_DATA)
         if interpreter.supports_sysmon and (not tier.branch or interpreter.sysmon_branch):
             env.setdefault("COVERAGE_CORE", "sysmon")
-    command += tier.pytest_args
+    command += [*tier.pytest_args, *run.extra_args]
     return command, env

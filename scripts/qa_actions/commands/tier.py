@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import importlib
+import shlex
 import threading
 from pathlib import Path
 
 import click
 
-from .options import project_option, quiet_option, results_option, verdict_exit
+from .options import fail_on_option, project_option, quiet_option, results_option, verdict_exit
 
 
 def _load_collector() -> None:
@@ -19,7 +20,9 @@ def _load_collector() -> None:
 @project_option
 @results_option
 @quiet_option
-def tier(name: str, project: Path, results: Path | None, quiet: bool) -> int:
+@fail_on_option
+@click.option("--pytest-args", default="", help="More pytest arguments (shell syntax), after the tier's own.")
+def tier(name: str, project: Path, results: Path | None, quiet: bool, fail_on: str | None, pytest_args: str) -> int:
     """Run one tier NAME with pytest; writes <results>/<NAME>/junit.xml, coverage.json and tier.json.
 
     Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate.
@@ -27,14 +30,15 @@ def tier(name: str, project: Path, results: Path | None, quiet: bool) -> int:
     from ..config import load_config
     from ..interpreter import prefetch, project_python
 
-    config = load_config(project)
+    config = load_config(project, fail_on)
     config.select_tiers([name])
     prefetch(project_python(config.python))  # answers while the rest loads
 
     from ..tier_runner import TierRun, run_tier
 
     folder = config.results_path(results)
-    run_tier(TierRun(config, name, folder, echo=not quiet, while_running=_load_collector))
+    run_tier(TierRun(config, name, folder, echo=not quiet, while_running=_load_collector,
+                     extra_args=_split(pytest_args)))
 
     from ..collect import merge_tier, read_part
     from ..evaluate import evaluate
@@ -46,3 +50,12 @@ def tier(name: str, project: Path, results: Path | None, quiet: bool) -> int:
     evaluate(outcome, config.categories, config.fail_on)
     click.echo("\n" + render_table(outcome), nl=False)
     return verdict_exit(outcome.verdict)
+
+
+def _split(text: str) -> list[str]:
+    from ..errors import QaError
+
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise QaError(f"--pytest-args: {exc}") from None
