@@ -68,7 +68,7 @@ def _works(qa: Path) -> bool:
 
 
 def _run(command: list[str], what: str) -> None:
-    done = subprocess.run(command, stdout=sys.stderr, check=False)
+    done = subprocess.run(command, check=False)
     if done.returncode != 0:
         raise BootstrapError(f"{what} failed with exit code {done.returncode}: {' '.join(command)}")
 

@@ -123,8 +123,6 @@ class IssuesApi:
         self.server, self.created = server, []
         base = f"/repos/{repository}"
         server.expect_request(f"{base}/issues", method="GET").respond_with_json([])
-        server.expect_request(f"{base}/labels/qa-nightly", method="GET").respond_with_json(
-            {"message": "Not Found"}, status=404)
         server.expect_request(f"{base}/labels", method="POST").respond_with_json(
             {"name": "qa-nightly", "color": "b60205", "url": server.url_for(f"{base}/labels/qa-nightly")}, status=201)
         server.expect_request(f"{base}/issues", method="POST").respond_with_handler(self._create)

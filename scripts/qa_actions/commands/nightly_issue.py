@@ -43,9 +43,10 @@ def nightly_issue(project: Path, results: Path | None, label: str, title: str, k
     from github import Auth, Github, GithubException
     from requests.exceptions import RequestException
 
-    client = Github(base_url=env.get("GITHUB_API_URL") or "https://api.github.com", auth=Auth.Token(token))
+    client = Github(base_url=env.get("GITHUB_API_URL") or "https://api.github.com", auth=Auth.Token(token),
+                    lazy=True)
     try:
-        outcome = sync_issue(client.get_repo(repository, lazy=True), run, key=key, label=label, title=title,
+        outcome = sync_issue(client.get_repo(repository), run, key=key, label=label, title=title,
                              run_url=run_url)
     except GithubException as exc:
         if exc.status in (403, 404):
