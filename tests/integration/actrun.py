@@ -161,8 +161,8 @@ class ActSandbox:
             command += ["-j", job]
         outer = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "ACT", "QA_"))}
         outer["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), outer.get("PATH", "")])
-        done = subprocess.run(command, cwd=repository, env=outer, capture_output=True, text=True, timeout=timeout,
-                              check=False)
+        done = subprocess.run(command, cwd=repository, env=outer, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=timeout, check=False)
         records = []
         for line in done.stdout.splitlines():
             try:
