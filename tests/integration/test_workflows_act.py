@@ -68,9 +68,39 @@ def caller(template: str, **inputs: str) -> str:
     return with_inputs(text, {"install-command": "", **({"scans": "none"} if "scan" in PENDING else {}), **inputs})
 
 
+# The single actions in a consumer's own job: two tiers (one with extra pytest arguments) with their
+# own artifact prefix, then the coverage gate over those artifacts. (act runs no job after a failed
+# one, so this job does not wait for the reusable workflow.)
+BUILDING_BLOCKS = """
+  blocks:
+    runs-on: ubuntu-latest
+    permissions: { contents: read }
+    steps:
+      - name: Check out
+        uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+      - name: Set up
+        uses: org/qa-actions/actions/setup@v1
+        with: { install-command: "", tiers: "unit,integration" }
+      - name: Unit
+        id: unit
+        uses: org/qa-actions/actions/test-tier@v1
+        with: { tier: unit, artifact-prefix: blocks, results-dir: blocks-unit }
+      - name: Integration, one module
+        id: integration
+        uses: org/qa-actions/actions/test-tier@v1
+        with: { tier: integration, pytest-args: "-k 'not reopen'", artifact-prefix: blocks,
+                results-dir: blocks-integration }
+      - name: Coverage gate
+        id: coverage
+        uses: org/qa-actions/actions/coverage-gate@v1
+        with: { artifact-pattern: "blocks-*", results-dir: merged }
+"""
+
+
 @pytest.fixture(scope="module")
 def pr_run(sandbox: ActSandbox) -> ActRun:
-    workflow = with_outputs_job(caller("pull-request.yml"), "qa", ["verdict", "tests", "failed", "coverage"])
+    workflow = with_outputs_job(caller("pull-request.yml") + BUILDING_BLOCKS, "qa",
+                                ["verdict", "tests", "failed", "coverage"])
     repository = sandbox.consumer("ledger", {"qa.yml": workflow}, SAMPLE)
     return sandbox.run(repository, "pull_request", pull_request_event(repository), run_id=PR_RUN)
 
@@ -106,6 +136,19 @@ def test_the_report_job_merges_every_artifact_and_gates(pr_run: ActRun, sandbox:
     assert int(outputs["tests"]) == sum(t["counts"]["tests"] for t in results["tiers"].values()) > 100
     coverage = json.loads(outputs["coverage"])
     assert set(coverage) == {"unit", "integration"} and coverage["unit"] >= 80
+
+
+def test_single_actions_in_a_job_of_ones_own(pr_run: ActRun, sandbox: ActSandbox) -> None:
+    assert pr_run.job_results().get("QA/blocks") == "success", pr_run.explain()
+    outputs = pr_run.outputs("QA/blocks", "integration")
+    assert (outputs["results-dir"], outputs["artifact-name"]) == ("./blocks-integration", "blocks-integration")
+    artifacts = sandbox.artifacts / str(PR_RUN)
+    integration = read_json(artifacts / "blocks-integration" / "integration" / "tier.json")
+    assert integration["command"][-2:] == ["-k", "not reopen"]
+    gate = pr_run.outputs("QA/blocks", "coverage")
+    assert gate["verdict"] == "passed"
+    coverage, full = json.loads(gate["coverage"]), json.loads(pr_run.outputs("qa/qa/report", "report")["coverage"])
+    assert coverage["unit"] == full["unit"] and coverage["integration"] < full["integration"]
 
 
 @needs_report
