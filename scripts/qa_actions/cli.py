@@ -28,6 +28,9 @@ COMMANDS = {
     "dashboard": "dashboard",
     "report": "report",
     "publish": "publish",
+    "plan": "plan",
+    "plugins": "plugins",
+    "nightly-issue": "nightly_issue",
 }
 
 

@@ -174,8 +174,10 @@ class QaConfig:
         return {name: tier.quarantine for name, tier in self.tiers.items() if tier.quarantine}
 
 
-def load_config(project: Path) -> QaConfig:
-    """Read `[tool.qa]` from `project/pyproject.toml`; a missing file or table means all defaults."""
+def load_config(project: Path, fail_on: Category | None = None) -> QaConfig:
+    """Read `[tool.qa]` from `project/pyproject.toml`; a missing file or table means all defaults.
+
+    `fail_on` (from --fail-on or $QA_FAIL_ON) overrides the configured `fail-on`."""
     if not project.is_dir():
         raise ConfigError(f"project directory {project} does not exist")
     source = project / "pyproject.toml"
@@ -187,7 +189,10 @@ def load_config(project: Path) -> QaConfig:
             raise ConfigError(f"{source}: not valid TOML: {exc}") from None
         tool = document.get("tool", {})
         table = tool.get("qa", {}) if isinstance(tool, dict) else {}
-    return parse_config(table, project, source)
+    config = parse_config(table, project, source)
+    if fail_on is not None:
+        config.fail_on = fail_on
+    return config
 
 
 def parse_config(table: Any, project: Path, source: Path) -> QaConfig:

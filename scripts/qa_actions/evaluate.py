@@ -36,6 +36,13 @@ def evaluate(
 def fails_verdict(problem: Problem, fail_on: Category) -> bool:
     """True when `problem` alone makes the verdict `failed`."""
     return problem.blocking and at_least(problem.category, fail_on)
+COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing"})
+
+
+def coverage_verdict(run: RunResult, fail_on: Category) -> str:
+    """The verdict of the coverage gates alone, for a step that gates coverage and nothing else."""
+    missed = any(p.blocking and p.code in COVERAGE_CODES and at_least(p.category, fail_on) for p in run.problems)
+    return "failed" if missed else "passed"
 
 
 @dataclass

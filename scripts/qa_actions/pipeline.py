@@ -91,8 +91,18 @@ def collect_results(config: QaConfig, results: Path, base: str | None = None) ->
 
 
 def gate_results(config: QaConfig, results: Path) -> RunResult:
-    """Re-apply the gates to `results.json` with the current config and write `.errors/`."""
-    run = evaluate(load_results(results / RESULTS_JSON), config.categories, config.fail_on, config.quarantine())
+    """Re-apply the gates to `results.json` with the current config and write `.errors/`.
+
+    Coverage gates come from the config too, not from the run that measured the coverage: results
+    made elsewhere (a fork's pull request) are judged by the gates of the project at hand."""
+    run = load_results(results / RESULTS_JSON)
+    for name, tier in run.tiers.items():
+        if tier.coverage is None or name not in config.tiers:
+            continue
+        tier.coverage.gate = config.tiers[name].coverage_gate
+        if tier.coverage.gate is None and tier.coverage.percent is None:
+            tier.coverage = None  # nothing measured and nothing to gate
+    run = evaluate(run, config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
     write_error_log(run, config.errors_path)
     return run

@@ -11,7 +11,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,6 +48,7 @@ class TierRun:
     echo: bool = True
     environment: Environment | None = None
     while_running: Callable[[], None] | None = None
+    extra_args: list[str] = field(default_factory=list)  # from --pytest-args, after the tier's own
 
     @property
     def tier(self) -> TierConfig:
@@ -169,5 +170,5 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     if tier.reruns:
         interpreter.require("pytest_rerunfailures")
         command.append(f"--reruns={tier.reruns}")
-    command += tier.pytest_args
+    command += [*tier.pytest_args, *run.extra_args]
     return command, env

@@ -156,10 +156,8 @@ def test_tier_then_collect_then_gate(sample_project: Path, run_qa, errors_of) ->
     assert {p.name for p in folder.iterdir()} >= {"junit.xml", "coverage.json", "tier.json", "output.log"}
     assert run_qa("collect", "--project", sample_project).returncode == 0
     (sample_project / "pyproject.toml").write_text(
-        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.categories]\n'coverage-gate' = 'low'\n")
-    results = results_of(sample_project)
-    results["tiers"]["unit"]["coverage"]["gate"] = 99.9
-    (sample_project / "qa-results" / "results.json").write_text(json.dumps(results))
+        (sample_project / "pyproject.toml").read_text()
+        + "\n[tool.qa.categories]\n'coverage-gate' = 'low'\n[tool.qa.tiers.unit]\ncoverage = 99.9\n")
     done = run_qa("gate", "--project", sample_project)
     assert done.returncode == 0
     (problem,) = errors_of(sample_project)

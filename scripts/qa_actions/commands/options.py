@@ -35,6 +35,16 @@ comment_key_option = click.option(
          "<workflow>:<job>.")
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Do not echo tool output (it is still in each output.log).")
+tiers_option = click.option("--tiers", "-t", help="Comma-separated tiers (default: every enabled tier).")
+fail_on_option = click.option(
+    "--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), envvar="QA_FAIL_ON",
+    help="The least severe problem category that fails the verdict (default: `fail-on` in [tool.qa]; "
+         "env QA_FAIL_ON).")
+
+
+def names_list(text: str | None) -> list[str]:
+    """`unit, smoke` -> ["unit", "smoke"]."""
+    return [name.strip() for name in (text or "").split(",") if name.strip()]
 
 
 def verdict_exit(verdict: str) -> int:

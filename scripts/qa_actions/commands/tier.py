@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import importlib
+import shlex
 import threading
 from pathlib import Path
 
 import click
 
-from .options import env_option, project_option, quiet_option, results_option, verdict_exit
+from .options import env_option, fail_on_option, project_option, quiet_option, results_option, verdict_exit
 
 
 def _load_collector() -> None:
@@ -20,7 +21,10 @@ def _load_collector() -> None:
 @env_option
 @results_option
 @quiet_option
-def tier(name: str, project: Path, environment: str | None, results: Path | None, quiet: bool) -> int:
+@fail_on_option
+@click.option("--pytest-args", default="", help="More pytest arguments (shell syntax), after the tier's own.")
+def tier(name: str, project: Path, environment: str | None, results: Path | None, quiet: bool, fail_on: str | None,
+         pytest_args: str) -> int:
     """Run one tier NAME with pytest; writes <results>/<NAME>/junit.xml, coverage.json and tier.json.
 
     Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate; exits 2
@@ -30,7 +34,7 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     from ..environments import refuse_disallowed, resolve_environment
     from ..interpreter import prefetch, project_python
 
-    config = load_config(project)
+    config = load_config(project, fail_on)
     config.select_tiers([name])
     prefetch(project_python(config.python))  # answers while the rest loads
     env = resolve_environment(config, environment)
@@ -39,7 +43,8 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     from ..tier_runner import TierRun, run_tier
 
     folder = config.results_path(results)
-    run_tier(TierRun(config, name, folder, echo=not quiet, environment=env, while_running=_load_collector))
+    run_tier(TierRun(config, name, folder, echo=not quiet, environment=env, while_running=_load_collector,
+                     extra_args=_split(pytest_args)))
 
     from ..collect import merge_tier, read_part
     from ..evaluate import evaluate
@@ -51,3 +56,12 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     evaluate(outcome, config.categories, config.fail_on, config.quarantine())
     click.echo("\n" + render_table(outcome), nl=False)
     return verdict_exit(outcome.verdict)
+
+
+def _split(text: str) -> list[str]:
+    from ..errors import QaError
+
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise QaError(f"--pytest-args: {exc}") from None
