@@ -35,7 +35,9 @@ from .sources import coverage_sources
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
 PYTEST_BROKEN = (3, 4)  # internal error, usage error
-STANDALONE_PLUGIN = "qa_actions_environment"
+PLUGIN_DIR = "plugin"
+# the pytest plugins of qa_actions.testing (entry points qa_env, qa_faults, qa_acid in pyproject.toml)
+TESTING_PLUGINS = ("qa_actions.testing.environment", "qa_actions.testing.faults", "qa_actions.testing.acid")
 
 
 @dataclass
@@ -125,15 +127,20 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.status = "ran"
 
 
-def _standalone_environment_plugin(folder: Path, env: dict[str, str]) -> list[str]:
-    """Load the `qa_env`/`qa_data` plugin into an interpreter that lacks qa-actions: the file alone, by path."""
-    from .testing import environment
+def _standalone_plugins(folder: Path, env: dict[str, str]) -> list[str]:
+    """qa-actions' fixtures for a project interpreter that lacks qa-actions (DESIGN.md keeps the two
+    environments apart): `qa_actions.testing` needs nothing but pytest, so a copy of that package alone
+    goes next to the results and its plugins are loaded by name."""
+    from . import testing
 
-    plugin_dir = folder / "plugin"
-    plugin_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(environment.__file__, plugin_dir / f"{STANDALONE_PLUGIN}.py")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin_dir), env.get("PYTHONPATH")]))
-    return ["-p", STANDALONE_PLUGIN]
+    root = folder / PLUGIN_DIR
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(Path(testing.__file__).parent, root / "qa_actions" / "testing",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "qa_actions" / "__init__.py").write_text('"""qa-actions\' pytest fixtures alone, for a project '
+                                                     'environment without qa-actions."""\n', encoding="utf-8")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    return [arg for plugin in TESTING_PLUGINS for arg in ("-p", plugin)]
 
 
 def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -145,8 +152,8 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     env = {**os.environ, "QA_TIER": run.name, "QA_RESULTS_DIR": str(folder)}
     if run.environment is not None:
         env.update(run.environment.process_env())
-        if "qa_actions" not in interpreter.modules:
-            command += _standalone_environment_plugin(folder, env)
+    if "qa_actions" not in interpreter.modules:
+        command += _standalone_plugins(folder, env)
     if tier.markers:
         command += ["-m", tier.markers]
     if tier.test_timeout is not None:
