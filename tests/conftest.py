@@ -61,3 +61,23 @@ def sarif_errors():
     schema = json.loads((DATA / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
     return lambda log: [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)]
+
+
+@pytest.fixture(scope="session")
+def github_server():
+    """One loopback HTTP server for the whole session (starting and stopping one costs half a second)."""
+    from github_api import start
+
+    fake = start()
+    yield fake.server
+    fake.server.stop()
+
+
+@pytest.fixture
+def github_api(github_server):
+    """A fresh loopback GitHub REST API (tests/github_api.py) for this test, on the session's server."""
+    from github_api import FakeGitHub
+
+    github_server.clear()
+    yield FakeGitHub(github_server)
+    github_server.clear()

@@ -27,9 +27,16 @@ DEFAULT_CATEGORIES: dict[str, Category] = {
     "chaos.test-failure": "medium",
     "chaos.test-error": "medium",
     "flaky-test": "low",
+    # chaostoolkit experiments and load thresholds
+    "steady-state-deviated": "medium",
+    "rollback-failed": "high",
+    "experiment-error": "medium",
+    "load-threshold": "medium",
     # gates
     "coverage-gate": "medium",
     "coverage-missing": "medium",
+    "changed-lines-coverage": "medium",
+    "changed-lines-unmeasured": "low",
     # security scans
     "scan-error": "critical",
     "finding-high": "high",

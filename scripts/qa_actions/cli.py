@@ -26,6 +26,11 @@ COMMANDS = {
     "data": "data",
     "history": "history",
     "dashboard": "dashboard",
+    "report": "report",
+    "publish": "publish",
+    "plan": "plan",
+    "plugins": "plugins",
+    "nightly-issue": "nightly_issue",
 }
 
 

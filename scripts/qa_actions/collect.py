@@ -13,12 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from .chaos_journal import read_experiment
 from .coverage_report import read_coverage
 from .errors import InputError
 from .fsutil import read_limited
 from .junit import MAX_FAILURES, SLOWEST, JUnitReport, parse_junit
+from .load_stats import read_load
 from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, MANIFEST, TierManifest, read_manifest
-from .model import CoverageResult, RunInfo, RunResult, ScanResult, TierResult
+from .model import Counts, CoverageResult, RunInfo, RunResult, ScanResult, TierResult
 from .schema import Rules, build, same_key
 from .sharding import Shard
 
@@ -74,9 +76,19 @@ def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | 
     manifests = [p.manifest for p in parts]
     reports = [p.junit for p in parts if p.junit is not None]
     shard_problem = None if one_shard else check_shards(name, parts)
-    result = TierResult(name=name, status="error" if shard_problem else _status(parts), shards=len(parts))
+    result = TierResult(name=name, status="skipped", shards=len(parts), kind=manifests[0].kind)
     result.duration_s = max(m.duration_s for m in manifests)
     result.environment = next((m.environment for m in manifests if m.environment), None)
+    for report in reports:
+        result.counts += report.counts
+        result.failures.extend(report.failures[: MAX_FAILURES - len(result.failures)])
+        result.flaky.extend(report.flaky[: MAX_FAILURES - len(result.flaky)])
+    result.slowest = heapq.nlargest(SLOWEST, (t for r in reports for t in r.slowest), key=lambda t: t.duration_s)
+    _add_experiments(result, parts)
+    loaded = next((p for p in parts if p.manifest.load is not None and p.manifest.status == "ran"), None)
+    if loaded is not None and loaded.manifest.load is not None:
+        result.load = read_load(loaded.folder, loaded.manifest.load)
+    result.status = "error" if shard_problem else _status(parts, result)
     problem = next((m for m in manifests if m.status == "error"), None)
     if shard_problem is not None:
         result.error_code, result.reason = shard_problem
@@ -84,11 +96,6 @@ def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | 
         result.reason, result.error_code = problem.reason, problem.error_code
     elif result.status == "skipped":
         result.reason = manifests[0].reason
-    for report in reports:
-        result.counts += report.counts
-        result.failures.extend(report.failures[: MAX_FAILURES - len(result.failures)])
-        result.flaky.extend(report.flaky[: MAX_FAILURES - len(result.flaky)])
-    result.slowest = heapq.nlargest(SLOWEST, (t for r in reports for t in r.slowest), key=lambda t: t.duration_s)
     if result.status in ("passed", "failed"):
         result.coverage = _coverage(name, parts, results, project)
     return result
@@ -130,10 +137,21 @@ def check_shards(name: str, parts: list[TierPart]) -> tuple[str, str] | None:
     return None
 
 
-def _status(parts: list[TierPart]) -> str:
+def _add_experiments(result: TierResult, parts: list[TierPart]) -> None:
+    """Each chaostoolkit experiment counts as one test; its failures join the tier's."""
+    for part in parts:
+        for run in part.manifest.experiments:
+            experiment, failures = read_experiment(part.folder, run)
+            result.experiments.append(experiment)
+            result.counts += Counts(tests=1, passed=int(experiment.status == "passed"),
+                                    failed=int(experiment.status == "failed"), errors=int(experiment.status == "error"))
+            result.failures.extend(failures[: MAX_FAILURES - len(result.failures)])
+
+
+def _status(parts: list[TierPart], result: TierResult) -> str:
     if any(p.manifest.status == "error" for p in parts):
         return "error"
-    if any(p.junit and (p.junit.counts.failed or p.junit.counts.errors) for p in parts):
+    if result.counts.failed or result.counts.errors or (result.load is not None and result.load.misses()):
         return "failed"
     if any(p.manifest.status == "ran" for p in parts):
         return "passed"
@@ -146,8 +164,14 @@ def _coverage(name: str, parts: list[TierPart], results: Path, project: Path | N
     if not measured:
         return None if gate is None else CoverageResult(percent=None, gate=gate)
     if len(measured) == 1:
-        return read_coverage(measured[0].folder / COVERAGE_JSON, gate)
-    return combine_coverage([p.folder / COVERAGE_DATA for p in measured], results / COMBINED / name, gate, project)
+        report = measured[0].folder / COVERAGE_JSON
+        result = read_coverage(report, gate)
+    else:
+        result = combine_coverage([p.folder / COVERAGE_DATA for p in measured], results / COMBINED / name, gate,
+                                  project)
+        report = results / COMBINED / name / COVERAGE_JSON
+    result.report = report.relative_to(results).as_posix()
+    return result
 
 
 def combine_coverage(data_files: list[Path], out: Path, gate: float | None,

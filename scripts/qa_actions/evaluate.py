@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from .categories import Category, at_least, categorize
-from .model import Problem, RunResult, ScanResult, TierResult
+from .model import ChangedLinesResult, Problem, RunResult, ScanResult, TierResult
+
+CHANGED_LINES = "changed-lines"  # the source of the changed-lines gate's problems
 
 
 def evaluate(
@@ -23,10 +25,24 @@ def evaluate(
         problems += rules.of_tier(tier)
     for scan in run.scans.values():
         problems += rules.of_scan(scan)
+    if run.changed_lines is not None:
+        problems += rules.of_changed_lines(run.changed_lines)
     run.problems = problems
-    failed = any(p.blocking and at_least(p.category, fail_on) for p in problems)
-    run.verdict = "failed" if failed else "passed"
+    run.fail_on = fail_on
+    run.verdict = "failed" if any(fails_verdict(p, fail_on) for p in problems) else "passed"
     return run
+
+
+def fails_verdict(problem: Problem, fail_on: Category) -> bool:
+    """True when `problem` alone makes the verdict `failed`."""
+    return problem.blocking and at_least(problem.category, fail_on)
+COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing"})
+
+
+def coverage_verdict(run: RunResult, fail_on: Category) -> str:
+    """The verdict of the coverage gates alone, for a step that gates coverage and nothing else."""
+    missed = any(p.blocking and p.code in COVERAGE_CODES and at_least(p.category, fail_on) for p in run.problems)
+    return "failed" if missed else "passed"
 
 
 @dataclass
@@ -45,7 +61,7 @@ class _Problems:
         patterns = self.quarantine.get(tier.name, [])
         tier.quarantined = []
         for failure in tier.failures:
-            code = "test-error" if failure.kind == "error" else "test-failure"
+            code = failure.code or ("test-error" if failure.kind == "error" else "test-failure")
             held = any(fnmatchcase(failure.test, pattern) for pattern in patterns)
             message = f"{failure.test}: {failure.message}"
             if held:
@@ -55,9 +71,11 @@ class _Problems:
         unreported = tier.counts.failed + tier.counts.errors - len(tier.failures)
         if unreported > 0:
             found.append(self.make(tier.name, "test-failure", f"{unreported} more failing tests (details cut)"))
+        load_misses = tier.load.misses() if tier.load is not None and tier.status != "error" else []
+        found += [self.make(tier.name, "load-threshold", miss) for miss in load_misses]
         if tier.status in ("passed", "failed"):
-            blocking_failures = unreported > 0 or len(tier.quarantined) < len(tier.failures)
-            tier.status = "failed" if blocking_failures else "passed"
+            blocking = unreported > 0 or len(tier.quarantined) < len(tier.failures) or bool(load_misses)
+            tier.status = "failed" if blocking else "passed"
         found += self.of_flaky(tier)
         coverage = tier.coverage
         if coverage is None or tier.status in ("skipped", "error"):
@@ -85,3 +103,17 @@ class _Problems:
             code = finding.code or ("vulnerable-dependency" if finding.package else f"finding-{finding.severity}")
             found.append(self.make(scan.name, code, finding.summary, finding.file, finding.line))
         return found
+
+    def of_changed_lines(self, changed: ChangedLinesResult) -> list[Problem]:
+        if changed.status == "unavailable":
+            return [self.make(CHANGED_LINES, "changed-lines-unmeasured", changed.reason or "could not be measured")]
+        if changed.meets_gate:
+            return []
+        missed = changed.statements - changed.covered
+        first = next((f for f in changed.files if f.uncovered), None)
+        return [self.make(
+            CHANGED_LINES, "changed-lines-coverage",
+            f"changed lines are {changed.percent:.2f}% covered, below the {changed.gate:g}% gate: "
+            f"{missed} of {changed.statements} changed lines are not run by any tier",
+            first.file if first else None, first.uncovered[0].start if first else None,
+        )]

@@ -21,7 +21,38 @@ JUNIT = "junit.xml"
 COVERAGE_JSON = "coverage.json"
 COVERAGE_DATA = "coverage.data"
 OUTPUT_LOG = "output.log"
+EXPERIMENTS_DIR = "experiments"
+LOCUST_PREFIX = "locust"
+LOCUST_JSON = f"{LOCUST_PREFIX}.json"
+LOCUST_FAILURES_CSV = f"{LOCUST_PREFIX}_failures.csv"
+TARGET_LOG = "target.log"
 MAX_MANIFEST_BYTES = 1024 * 1024
+
+
+@dataclass
+class ExperimentRun:
+    """One `chaos run`: the experiment file (relative to the project) and its journal (relative to the tier folder)."""
+
+    file: str
+    journal: str
+    log: str
+    exit_code: int | None = None
+    duration_s: float = 0.0
+    reason: str | None = None
+
+
+@dataclass
+class LoadRun:
+    """One locust run: what it was pointed at and the thresholds to judge it by."""
+
+    host: str | None
+    users: int
+    spawn_rate: float
+    run_time_s: int
+    p95_ms: float | None = None
+    fail_ratio: float | None = None
+    rps_min: float | None = None
+    stats_prefix: str = LOCUST_PREFIX
 
 
 @dataclass
@@ -41,6 +72,9 @@ class TierManifest:
     shard_timings: str | None = None  # where the timings that split the shards came from
     environment: str | None = None
     reruns: int = 0
+    kind: str = "pytest"
+    experiments: list[ExperimentRun] = field(default_factory=list)
+    load: LoadRun | None = None
 
 
 def write_manifest(folder: Path, manifest: TierManifest) -> None:

@@ -39,7 +39,11 @@ class Counts:
 
 @dataclass
 class Failure:
-    """A failed or erroring test, located at the line that failed when the report says so."""
+    """A failed or erroring test, located at the line that failed when the report says so.
+
+    `code` names the problem when it is not a plain test failure or error (a chaos experiment's
+    `steady-state-deviated`, `rollback-failed` or `experiment-error`).
+    """
 
     test: str
     message: str
@@ -47,6 +51,7 @@ class Failure:
     line: int | None = None
     kind: Literal["failure", "error"] = "failure"
     traceback: str = ""
+    code: str | None = None
 
 
 @dataclass
@@ -64,12 +69,115 @@ class CoverageResult:
     gate: float | None = None
     covered_lines: int = 0
     num_statements: int = 0
+    report: str | None = None  # the coverage.py JSON report, relative to the results folder
 
     @property
     def meets_gate(self) -> bool:
         if self.gate is None:
             return True
         return self.percent is not None and round(self.percent, 2) >= self.gate
+
+
+@dataclass
+class Activity:
+    """One probe or action of a chaostoolkit experiment, as its journal recorded it."""
+
+    name: str
+    type: str
+    status: str
+    tolerance_met: bool | None = None
+    output: str = ""
+    error: str = ""
+    duration_s: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.status != "succeeded" or self.tolerance_met is False
+
+
+@dataclass
+class ExperimentResult:
+    """One chaostoolkit experiment: its verdict and what its journal says happened."""
+
+    title: str
+    file: str
+    status: Literal["passed", "failed", "error"]
+    journal_status: str | None = None
+    deviated: bool = False
+    steady_state_before: bool | None = None
+    steady_state_after: bool | None = None
+    before: list[Activity] = field(default_factory=list)
+    after: list[Activity] = field(default_factory=list)
+    method: list[Activity] = field(default_factory=list)
+    rollbacks: list[Activity] = field(default_factory=list)
+    duration_s: float = 0.0
+    code: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class Thresholds:
+    """A load tier's limits; None means not checked."""
+
+    p95_ms: float | None = None
+    fail_ratio: float | None = None
+    rps_min: float | None = None
+
+
+@dataclass
+class EndpointStats:
+    """Locust's figures for one request name (or all of them, `Aggregated`)."""
+
+    method: str
+    name: str
+    requests: int = 0
+    failures: int = 0
+    rps: float = 0.0
+    avg_ms: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+
+    @property
+    def fail_ratio(self) -> float:
+        return self.failures / self.requests if self.requests else 0.0
+
+
+@dataclass
+class LoadError:
+    method: str
+    name: str
+    message: str
+    occurrences: int
+
+
+@dataclass
+class LoadResult:
+    """A locust run: the totals, each request name, the most frequent errors, and the thresholds."""
+
+    total: EndpointStats
+    host: str | None = None
+    users: int = 0
+    spawn_rate: float = 0.0
+    run_time_s: int = 0
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    endpoints: list[EndpointStats] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+
+    def misses(self) -> list[str]:
+        """Each threshold the run missed, in words; empty when every threshold holds."""
+        t, total, found = self.thresholds, self.total, []
+        if total.requests == 0:
+            return ["no requests were made, so no threshold can hold"]
+        if t.p95_ms is not None and total.p95_ms > t.p95_ms:
+            found.append(f"p95 response time {total.p95_ms:g} ms is over the {t.p95_ms:g} ms threshold")
+        if t.fail_ratio is not None and total.fail_ratio > t.fail_ratio:
+            found.append(f"{total.failures} of {total.requests} requests failed ({total.fail_ratio:.2%}),"
+                         f" over the {t.fail_ratio:.2%} threshold")
+        if t.rps_min is not None and total.rps < t.rps_min:
+            found.append(f"throughput {total.rps:.1f} requests/s is under the {t.rps_min:g} requests/s threshold")
+        return found
 
 
 @dataclass
@@ -87,6 +195,9 @@ class TierResult:
     environment: str | None = None
     flaky: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
+    kind: str = "pytest"
+    experiments: list[ExperimentResult] = field(default_factory=list)
+    load: LoadResult | None = None
 
 
 @dataclass
@@ -159,6 +270,48 @@ class RunInfo:
     branch: str | None = None
     event: str | None = None
     repository: str | None = None
+    project_path: str | None = None  # the project folder relative to the repository root ("" at the root)
+
+
+@dataclass
+class LineRange:
+    start: int
+    end: int
+
+
+@dataclass
+class ChangedFile:
+    """One changed file as coverage sees it; `file` is relative to the project, like every path here."""
+
+    file: str
+    statements: int
+    covered: int
+    uncovered: list[LineRange] = field(default_factory=list)
+
+
+@dataclass
+class ChangedLinesResult:
+    """Coverage of the statements a change added or modified, by every tier together.
+
+    `measured`: `percent` is set (None when no changed line is a measured statement);
+    `skipped`: nothing to compare with; `unavailable`: it should have been measured but could not be.
+    """
+
+    status: Literal["measured", "skipped", "unavailable"]
+    gate: float | None = None
+    percent: float | None = None
+    statements: int = 0
+    covered: int = 0
+    base: str | None = None
+    head: str | None = None
+    files: list[ChangedFile] = field(default_factory=list)
+    reason: str | None = None
+
+    @property
+    def meets_gate(self) -> bool:
+        if self.status != "measured" or self.gate is None or self.percent is None:
+            return True
+        return round(self.percent, 2) >= self.gate
 
 
 @dataclass
@@ -169,6 +322,8 @@ class RunResult:
     problems: list[Problem] = field(default_factory=list)
     verdict: Verdict = "passed"
     schema_version: int = SCHEMA_VERSION
+    changed_lines: ChangedLinesResult | None = None
+    fail_on: Category = "medium"  # the threshold the verdict was computed with
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

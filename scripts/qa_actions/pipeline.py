@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from .changed_lines import measure_changed_lines
 from .collect import SCAN_MANIFEST, collect
 from .config import QaConfig
 from .environments import Environment
 from .errorlog import write_error_log
 from .errors import QaError
 from .evaluate import evaluate
+from .github_context import read_github_env
 from .manifest import MANIFEST, TierManifest
 from .model import RESULTS_JSON, RunResult, ScanResult, load_results, save_results
 from .progress import say, step
@@ -68,11 +71,16 @@ def _in_steps(what: str, names: list[str], run_one: Callable[[str], T], summary:
     return outcomes
 
 
-def collect_results(config: QaConfig, results: Path) -> RunResult:
-    """Collect the results folder, apply the gates and write `results.json` (and the scans' SARIF)."""
+def collect_results(config: QaConfig, results: Path, base: str | None = None) -> RunResult:
+    """Collect the results folder, apply the gates and write `results.json` (and the scans' SARIF).
+
+    Changed-lines coverage compares with `base`, by default the base commit of the GitHub event.
+    """
     run = collect(results, current_run(config.project), config.project)
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+    base = base or read_github_env(os.environ).event.base_sha
+    run.changed_lines = measure_changed_lines(config.project, results, run, config.changed_lines_gate, base)
     evaluate(run, config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
     if run.scans:
@@ -83,8 +91,18 @@ def collect_results(config: QaConfig, results: Path) -> RunResult:
 
 
 def gate_results(config: QaConfig, results: Path) -> RunResult:
-    """Re-apply the gates to `results.json` with the current config and write `.errors/`."""
-    run = evaluate(load_results(results / RESULTS_JSON), config.categories, config.fail_on, config.quarantine())
+    """Re-apply the gates to `results.json` with the current config and write `.errors/`.
+
+    Coverage gates come from the config too, not from the run that measured the coverage: results
+    made elsewhere (a fork's pull request) are judged by the gates of the project at hand."""
+    run = load_results(results / RESULTS_JSON)
+    for name, tier in run.tiers.items():
+        if tier.coverage is None or name not in config.tiers:
+            continue
+        tier.coverage.gate = config.tiers[name].coverage_gate
+        if tier.coverage.gate is None and tier.coverage.percent is None:
+            tier.coverage = None  # nothing measured and nothing to gate
+    run = evaluate(run, config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
     write_error_log(run, config.errors_path)
     return run

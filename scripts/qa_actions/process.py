@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,6 +16,9 @@ from pathlib import Path
 
 TAIL_LINES = 40
 KILL_GRACE_S = 5.0
+
+_ERROR_LINE = re.compile(r"error:|^E\s|^INTERNALERROR|^ERROR|\sERROR\]|\sCRITICAL\]", re.IGNORECASE)
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 @dataclass
@@ -82,13 +86,23 @@ def _pump(process: subprocess.Popen[str], log: object, tail: collections.deque[s
             sys.stdout.flush()
 
 
+def last_meaningful_line(tail: list[str]) -> str:
+    """The line of a tool's output most likely to explain why it failed, without terminal colours."""
+    lines = [_ANSI.sub("", line).strip() for line in tail]
+    for text in reversed(lines):
+        if _ERROR_LINE.search(text) and "usage:" not in text:
+            return text.removeprefix("E ").strip()
+    meaningful = [text for text in lines if text and not set(text) <= set("=-_ ")]
+    return meaningful[-1] if meaningful else "no output"
+
+
 def _expire(process: subprocess.Popen[str], expired: threading.Event) -> None:
     expired.set()
-    _kill_group(process)
+    stop_group(process)
 
 
-def _kill_group(process: subprocess.Popen[str]) -> None:
-    """Stop the tool and everything it started (pytest-xdist workers, servers under test)."""
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a process started with `start_new_session` and everything it started (workers, servers)."""
     for sig, wait in ((signal.SIGTERM, KILL_GRACE_S), (signal.SIGKILL, None)):
         try:
             os.killpg(process.pid, sig)

@@ -24,7 +24,24 @@ def current_run(project: Path) -> RunInfo:
         branch=env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME") or _git(project, "branch", "--show-current"),
         event=env.get("GITHUB_EVENT_NAME") or "local",
         repository=env.get("GITHUB_REPOSITORY"),
+        project_path=_project_path(project),
     )
+
+
+def _project_path(project: Path) -> str | None:
+    """The project folder relative to the repository root, so reports can link files in sub-folder projects."""
+    prefix = _git(project, "rev-parse", "--show-prefix")
+    if prefix is not None:
+        return prefix.rstrip("/")
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        try:
+            relative = project.resolve().relative_to(Path(workspace).resolve()).as_posix()
+        except ValueError:
+            return None
+        return "" if relative == "." else relative
+    inside = _git(project, "rev-parse", "--is-inside-work-tree")
+    return "" if inside == "true" else None
 
 
 def _git(project: Path, *args: str) -> str | None:

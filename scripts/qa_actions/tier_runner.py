@@ -1,34 +1,45 @@
-"""`qa tier`: run one tier's tests with pytest under the project's interpreter.
+"""`qa tier`: run one tier: pytest under the project's interpreter, then any chaostoolkit experiments;
+or, for `kind = "load"`, locust against the configured target.
 
-Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.log` and `tier.json`
-(a shard writes `<results>/<tier>-<K>of<N>/`, see sharding.py).
+Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.log`, `experiments/`,
+the locust statistics and `tier.json` (a shard writes `<results>/<tier>-<K>of<N>/`, see sharding.py).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
+from .chaos_runner import find_experiments, run_experiments
 from .config import QaConfig, TierConfig
 from .environments import Environment
 from .interpreter import Interpreter, MissingTool, probe, project_python
-from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, OUTPUT_LOG, TierManifest, write_manifest
-from .process import run_streaming
+from .load_runner import LOAD_FILES, run_load
+from .manifest import (
+    COVERAGE_DATA,
+    COVERAGE_JSON,
+    EXPERIMENTS_DIR,
+    JUNIT,
+    OUTPUT_LOG,
+    TierManifest,
+    write_manifest,
+)
+from .process import last_meaningful_line, run_streaming
 from .sharding import Shard, Timings, find_timings, pytest_split_args, remove_other_layouts
 from .sources import coverage_sources
-
-_ERROR_LINE = re.compile(r"error:|^E\s|^INTERNALERROR|^ERROR", re.IGNORECASE)
 
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
 PYTEST_BROKEN = (3, 4)  # internal error, usage error
-STANDALONE_PLUGIN = "qa_actions_environment"
+PLUGIN_DIR = "plugin"
+# the pytest plugins of qa_actions.testing (entry points qa_env, qa_faults, qa_acid in pyproject.toml)
+TESTING_PLUGINS = ("qa_actions.testing.environment", "qa_actions.testing.faults", "qa_actions.testing.acid")
 
 
 @dataclass
@@ -41,6 +52,7 @@ class TierRun:
     echo: bool = True
     environment: Environment | None = None
     while_running: Callable[[], None] | None = None
+    extra_args: list[str] = field(default_factory=list)  # from --pytest-args, after the tier's own
     shard: Shard | None = None
 
     @property
@@ -67,18 +79,27 @@ def run_tier(run: TierRun) -> TierManifest:
     _reset(run.folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
-                            environment=run.environment.name if run.environment else None,
+                            kind=run.tier.kind, environment=run.environment.name if run.environment else None,
                             reruns=run.tier.reruns, shard=run.shard.label if run.shard else None)
+    deadline = time.monotonic() + run.tier.tier_timeout
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
+    experiments = find_experiments(run.project, run.tier.experiments) if run.tier.kind == "pytest" else []
     env = run.environment
     if env and not env.allows(run.name):
         manifest.reason = f"not allowed in {env.name}: only {', '.join(env.tiers or ())} run there"
-    elif not paths:
+    elif not paths and not experiments:
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
     else:
         try:
             interpreter = probe(project_python(run.config.python))
-            _execute(run, interpreter, paths, manifest)
+            if run.tier.kind == "load":
+                run_load(run, paths, interpreter.executable, manifest, deadline)
+            else:
+                if paths:
+                    _execute(run, interpreter, paths, manifest)
+                # experiments are not pytest tests and are not split: the first shard runs them
+                if experiments and manifest.status != "error" and (run.shard is None or run.shard.index == 1):
+                    run_experiments(run, experiments, interpreter.executable, manifest, deadline)
         except MissingTool as exc:
             manifest.status, manifest.error_code, manifest.reason = "error", "missing-tool", str(exc)
     write_manifest(run.folder, manifest)
@@ -88,8 +109,9 @@ def run_tier(run: TierRun) -> TierManifest:
 def _reset(folder: Path) -> None:
     """Remove what an earlier run of this tier left, so stale reports are never collected."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in (JUNIT, COVERAGE_JSON, COVERAGE_DATA, OUTPUT_LOG):
+    for name in (JUNIT, COVERAGE_JSON, COVERAGE_DATA, OUTPUT_LOG, *LOAD_FILES):
         (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / EXPERIMENTS_DIR, ignore_errors=True)
 
 
 def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest: TierManifest) -> None:
@@ -111,30 +133,25 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.reason = "no tests collected"
     elif outcome.exit_code in PYTEST_BROKEN or outcome.exit_code is None or outcome.exit_code < 0 or not junit_written:
         manifest.status, manifest.error_code = "error", "tier-error"
-        manifest.reason = f"pytest exited with {outcome.exit_code}: {_last_meaningful(outcome.tail)}"
+        manifest.reason = f"pytest exited with {outcome.exit_code}: {last_meaningful_line(outcome.tail)}"
     else:
         manifest.status = "ran"
 
 
-def _standalone_environment_plugin(folder: Path, env: dict[str, str]) -> list[str]:
-    """Load the `qa_env`/`qa_data` plugin into an interpreter that lacks qa-actions: the file alone, by path."""
-    from .testing import environment
+def _standalone_plugins(folder: Path, env: dict[str, str]) -> list[str]:
+    """qa-actions' fixtures for a project interpreter that lacks qa-actions (DESIGN.md keeps the two
+    environments apart): `qa_actions.testing` needs nothing but pytest, so a copy of that package alone
+    goes next to the results and its plugins are loaded by name."""
+    from . import testing
 
-    plugin_dir = folder / "plugin"
-    plugin_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(environment.__file__, plugin_dir / f"{STANDALONE_PLUGIN}.py")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin_dir), env.get("PYTHONPATH")]))
-    return ["-p", STANDALONE_PLUGIN]
-
-
-def _last_meaningful(tail: list[str]) -> str:
-    """The line of pytest's output most likely to explain a crash."""
-    for line in reversed(tail):
-        text = line.strip()
-        if _ERROR_LINE.search(text) and "usage:" not in text:
-            return text.removeprefix("E ").strip()
-    meaningful = [line.strip() for line in tail if line.strip() and not set(line.strip()) <= set("=-_ ")]
-    return meaningful[-1] if meaningful else "no output"
+    root = folder / PLUGIN_DIR
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(Path(testing.__file__).parent, root / "qa_actions" / "testing",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "qa_actions" / "__init__.py").write_text('"""qa-actions\' pytest fixtures alone, for a project '
+                                                     'environment without qa-actions."""\n', encoding="utf-8")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    return [arg for plugin in TESTING_PLUGINS for arg in ("-p", plugin)]
 
 
 def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -146,8 +163,8 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     env = {**os.environ, "QA_TIER": run.name, "QA_RESULTS_DIR": str(folder)}
     if run.environment is not None:
         env.update(run.environment.process_env())
-        if "qa_actions" not in interpreter.modules:
-            command += _standalone_environment_plugin(folder, env)
+    if "qa_actions" not in interpreter.modules:
+        command += _standalone_plugins(folder, env)
     if tier.markers:
         command += ["-m", tier.markers]
     if tier.test_timeout is not None:
@@ -177,5 +194,5 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     if run.shard is not None:
         interpreter.require("pytest_split")
         command += pytest_split_args(run.shard, run.timings, folder)
-    command += tier.pytest_args
+    command += [*tier.pytest_args, *run.extra_args]
     return command, env

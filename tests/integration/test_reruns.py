@@ -34,7 +34,7 @@ def test_flaky_test_passes_on_rerun_and_quarantine_does_not_block(sample_project
     assert done.returncode == 0, done.stdout + done.stderr
     tier = json.loads((sample_project / "qa-results" / "results.json").read_text())["tiers"]["acid"]
     assert tier["status"] == "passed"
-    assert tier["counts"] == {"tests": 6, "passed": 5, "failed": 1, "errors": 0, "skipped": 0, "flaky": 1}
+    assert tier["counts"] == {"tests": 8, "passed": 7, "failed": 1, "errors": 0, "skipped": 0, "flaky": 1}
     assert tier["flaky"] == ["tests/acid/test_flaky.py::test_fails_on_first_attempt_only"]
     assert tier["quarantined"] == ["tests/acid/test_quarantined.py::test_known_broken"]
     problems = {(p["code"], p["category"], p["blocking"]) for p in errors_of(sample_project)}

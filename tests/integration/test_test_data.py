@@ -181,11 +181,14 @@ def test_plugin_file_alone_serves_an_interpreter_without_qa_actions(fixture_proj
                   environment=resolve_environment(config, "production"))
     bare = Interpreter(sys.executable, tuple(sys.version_info[:3]), frozenset({"pytest", "pytest_timeout"}))
     command, env = pytest_invocation(run, bare, ["tests/smoke"])
-    assert command[command.index("-p") + 1] == "qa_actions_environment"
-    plugin = Path(env["PYTHONPATH"].split(os.pathsep)[0]) / "qa_actions_environment.py"
-    assert "import qa_actions" not in plugin.read_text() and "from qa_actions" not in plugin.read_text()
+    assert command[command.index("-p") + 1] == "qa_actions.testing.environment"
+    copy = Path(env["PYTHONPATH"].split(os.pathsep)[0]) / "qa_actions"
+    assert sorted(p.name for p in copy.iterdir()) == ["__init__.py", "testing"]
+    for module in (copy / "testing").glob("*.py"):  # the fixtures need nothing of qa-actions but themselves
+        assert "import qa_actions" not in module.read_text() and "from qa_actions" not in module.read_text()
     env |= {"EXPECT_ENV": "production"}
-    done = subprocess.run([*command, "-p", "no:qa_env"], cwd=fixture_project, env=env, capture_output=True,
+    no_entry_points = ["-p", "no:qa_env", "-p", "no:qa_faults", "-p", "no:qa_acid"]
+    done = subprocess.run([*command, *no_entry_points], cwd=fixture_project, env=env, capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stdout
     assert "qa environment: production" in done.stdout

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,10 @@ def project_with(tmp_path: Path, toml: str) -> Path:
 
 def test_defaults_without_pyproject(tmp_path: Path) -> None:
     config = load_config(tmp_path)
-    assert list(config.tiers) == ["unit", "integration", "chaos", "acid", "smoke"]
+    assert list(config.tiers) == ["unit", "integration", "chaos", "acid", "smoke", "load"]
+    assert config.enabled_tiers() == ["unit", "integration", "chaos", "acid", "smoke"]
+    assert config.tiers["load"].kind == "load" and config.tiers["load"].paths == ["tests/load"]
+    assert config.tiers["chaos"].experiments[0] == "tests/chaos/experiments/*.json"
     assert config.tiers["unit"].coverage_gate == 80
     assert config.tiers["integration"].coverage_gate == 60
     assert config.tiers["smoke"].coverage_gate is None
@@ -73,6 +77,15 @@ enabled = false
         ("[tool.qa.categories]\n'flaky-test' = 'urgent'", "`tool.qa.categories.flaky-test` must be"),
         ("[tool.qa\n", "not valid TOML"),
         ("[tool]\nqa = 1", "`tool.qa` must be a table"),
+        ("[tool.qa.tiers.unit]\np95-ms = 100", '`tool.qa.tiers.unit.p95-ms` applies to tiers with kind = "load"'),
+        ("[tool.qa.tiers.load]\ncoverage = 80", '`tool.qa.tiers.load.coverage` applies to tiers with kind = "pytest"'),
+        ("[tool.qa.tiers.load]\nkind = 'locust'", "`tool.qa.tiers.load.kind` must be 'pytest' | 'load'"),
+        ("[tool.qa.tiers.load]\nfail-ratio = 2", "`fail-ratio` takes a ratio between 0 and 1"),
+        ("[tool.qa.tiers.load]\np95-ms = true", "`p95-ms` takes a positive number or false"),
+        ("[tool.qa.tiers.load]\nrun-time = '10s'", "`tool.qa.tiers.load.run-time` must be an integer"),
+        ("[tool.qa.tiers.load]\nstart = []", "`start` takes a command"),
+        ("[tool.qa.tiers.chaos]\nexperiments = ['/x/*.json']", "`experiments` takes glob patterns relative"),
+        ("[tool.qa.tiers.chaos]\nrollback-strategy = 'sometimes'", "`tool.qa.tiers.chaos.rollback-strategy` must be"),
     ],
 )
 def test_bad_config_names_key_and_file(tmp_path: Path, toml: str, message: str) -> None:
@@ -137,3 +150,37 @@ def test_history_and_rerun_mistakes_name_the_key(tmp_path: Path, toml: str, mess
     with pytest.raises(ConfigError) as caught:
         load_config(project_with(tmp_path, toml))
     assert message in str(caught.value)
+
+
+def test_report_settings_and_changed_lines_gate(tmp_path: Path) -> None:
+    defaults = load_config(tmp_path)
+    assert defaults.changed_lines_gate == 80 and defaults.report.comment_mode == "always"
+    assert defaults.report.check_runs and defaults.report.check_prefix == "qa"
+    config = load_config(project_with(tmp_path, """
+[tool.qa]
+changed-lines-coverage = false
+[tool.qa.report]
+comment-mode = "failures"
+check-prefix = "ci"
+retries = 0
+"""))
+    assert config.changed_lines_gate is None and config.report.comment_mode == "failures"
+    assert (config.report.check_prefix, config.report.retries) == ("ci", 0)
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ("[tool.qa]\nchanged-lines-coverage = 101", "`changed-lines-coverage` takes a percentage"),
+    ("[tool.qa]\nchanged-lines-coverage = true", "`changed-lines-coverage` takes a percentage"),
+    ('[tool.qa.report]\ncomment-mode = "sometimes"', "`tool.qa.report.comment-mode` must be 'always' | 'changes'"),
+    ("[tool.qa.report]\nretries = -1", "`retries` must be 0 or more"),
+    ("[tool.qa.report]\ncomment-modes = 1",
+     "unknown key `tool.qa.report.comment-modes` (did you mean `comment-mode`?)"),
+    ('[tool.qa.categories]\n"changed-lines-coverage" = "high"', None),
+])
+def test_report_settings_are_validated(tmp_path: Path, toml: str, message: str | None) -> None:
+    project = project_with(tmp_path, toml)
+    if message is None:
+        assert load_config(project).categories == {"changed-lines-coverage": "high"}
+        return
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(project)

@@ -148,3 +148,30 @@ def test_quarantine_cannot_hide_failures_without_details() -> None:
     run = evaluate(run_with(tier), {}, "medium", {"unit": ["*"]})
     assert [p.blocking for p in run.problems] == [False, True]
     assert (run.verdict, tier.status) == ("failed", "failed")
+
+
+def test_changed_lines_under_the_gate_is_medium() -> None:
+    from qa_actions.model import ChangedFile, ChangedLinesResult, LineRange
+
+    run = run_with(TierResult("unit", "passed", coverage=CoverageResult(85.0, 80.0)))
+    run.changed_lines = ChangedLinesResult("measured", 80.0, 79.99, 10, 8, files=[
+        ChangedFile("pkg/a.py", 10, 8, [LineRange(3, 4)])])
+    (problem,) = evaluate(run, {}, "medium").problems
+    assert (problem.category, problem.source, problem.code) == ("medium", "changed-lines", "changed-lines-coverage")
+    assert (problem.file, problem.line) == ("pkg/a.py", 3)
+    assert problem.message == ("changed lines are 79.99% covered, below the 80% gate: "
+                               "2 of 10 changed lines are not run by any tier")
+    assert run.verdict == "failed" and run.fail_on == "medium"
+
+
+def test_changed_lines_that_cannot_be_measured_are_low() -> None:
+    from qa_actions.model import ChangedLinesResult
+
+    run = run_with()
+    run.changed_lines = ChangedLinesResult("unavailable", 80.0, reason="set `fetch-depth: 0`")
+    (problem,) = evaluate(run, {}, "medium").problems
+    assert (problem.category, problem.code, problem.message) == ("low", "changed-lines-unmeasured",
+                                                                 "set `fetch-depth: 0`")
+    assert run.verdict == "passed"
+    run.changed_lines = ChangedLinesResult("measured", 80.0, None)  # no changed statement: nothing to gate
+    assert evaluate(run, {}, "medium").problems == []

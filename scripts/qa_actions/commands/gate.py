@@ -4,20 +4,32 @@ from pathlib import Path
 
 import click
 
-from .options import project_option, results_option, verdict_exit
+from .options import fail_on_option, project_option, results_option, verdict_exit
 
 
 @click.command()
 @project_option
 @results_option
-def gate(project: Path, results: Path | None) -> int:
-    """Apply the gates to results.json, write .errors/, exit 1 when a gate fails."""
+@fail_on_option
+@click.option("--coverage-only", is_flag=True,
+              help="Exit 1 only for missed coverage gates (other problems are still logged).")
+def gate(project: Path, results: Path | None, fail_on: str | None, coverage_only: bool) -> int:
+    """Apply the gates to results.json, write .errors/, exit 1 when a gate fails.
+
+    In a GitHub Actions step it also sets the outputs `verdict`, the test counts (`tests`, `passed`,
+    `failed`, `errors`, `skipped`, `flaky`), the problems per category (`critical` … `low`) and
+    `coverage` (a JSON object of each tier's line coverage).
+    """
     from ..config import load_config
+    from ..evaluate import coverage_verdict
+    from ..ghactions import run_outputs, write_outputs
     from ..pipeline import gate_results
     from ..render.console import render_table
 
-    config = load_config(project)
+    config = load_config(project, fail_on)
     outcome = gate_results(config, config.results_path(results))
+    verdict = coverage_verdict(outcome, config.fail_on) if coverage_only else outcome.verdict
+    write_outputs({**run_outputs(outcome), "verdict": verdict})
     click.echo(render_table(outcome), nl=False)
     click.echo(f"problems: {config.errors_path}")
-    return verdict_exit(outcome.verdict)
+    return verdict_exit(verdict)

@@ -21,8 +21,30 @@ env_option = click.option(
 history_option = click.option(
     "--history", "history_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
     help="History file. Default: `file` from [tool.qa.history], qa-history.sqlite in the project.")
+base_option = click.option(
+    "--base", metavar="REF",
+    help="Measure coverage of the lines changed since REF (a commit or branch). Default on GitHub: the base "
+         "commit of the pull request or push.")
+baseline_option = click.option(
+    "--baseline", type=click.Path(path_type=Path, dir_okay=False), envvar="QA_BASELINE", default=None,
+    help="results.json of the base branch (for example the last run on main), for coverage and duration deltas "
+         "and new failures. Default: the base branch's latest run in the history file, when there is one.")
+comment_key_option = click.option(
+    "--comment-key", envvar="QA_COMMENT_KEY", default=None,
+    help="What the comment's hidden marker identifies. Default: `comment-key` in [tool.qa.report], else "
+         "<workflow>:<job>.")
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Do not echo tool output (it is still in each output.log).")
+tiers_option = click.option("--tiers", "-t", help="Comma-separated tiers (default: every enabled tier).")
+fail_on_option = click.option(
+    "--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), envvar="QA_FAIL_ON",
+    help="The least severe problem category that fails the verdict (default: `fail-on` in [tool.qa]; "
+         "env QA_FAIL_ON).")
+
+
+def names_list(text: str | None) -> list[str]:
+    """`unit, smoke` -> ["unit", "smoke"]."""
+    return [name.strip() for name in (text or "").split(",") if name.strip()]
 
 
 def verdict_exit(verdict: str) -> int:

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import importlib
+import shlex
 import threading
 from pathlib import Path
 
 import click
 
 from ..sharding import Shard
-from .options import env_option, project_option, quiet_option, results_option, verdict_exit
+from .options import env_option, fail_on_option, project_option, quiet_option, results_option, verdict_exit
 
 
 def _load_collector() -> None:
@@ -29,12 +30,14 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Sha
 @project_option
 @env_option
 @results_option
+@quiet_option
+@fail_on_option
+@click.option("--pytest-args", default="", help="More pytest arguments (shell syntax), after the tier's own.")
 @click.option("--shard", callback=_shard, metavar="K/N",
               help="Run only the K-th of N parts of the tier, balanced by duration (pytest-split); writes"
                    " <results>/<NAME>-<K>of<N>/. `qa collect` merges the parts and applies the coverage gate.")
-@quiet_option
-def tier(name: str, project: Path, environment: str | None, results: Path | None, shard: Shard | None,
-         quiet: bool) -> int:
+def tier(name: str, project: Path, environment: str | None, results: Path | None, quiet: bool, fail_on: str | None,
+         pytest_args: str, shard: Shard | None) -> int:
     """Run one tier NAME with pytest; writes <results>/<NAME>/junit.xml, coverage.json and tier.json.
 
     Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate (the gate
@@ -45,8 +48,11 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     from ..environments import refuse_disallowed, resolve_environment
     from ..interpreter import prefetch, project_python
 
-    config = load_config(project)
+    config = load_config(project, fail_on)
     config.select_tiers([name])
+    if shard is not None and config.tiers[name].kind == "load":
+        raise click.BadParameter(f"tier {name} is a load tier, one locust run: only pytest tiers are sharded",
+                                 param_hint="'--shard'")
     prefetch(project_python(config.python))  # answers while the rest loads
     env = resolve_environment(config, environment)
     refuse_disallowed(env, [name])
@@ -54,7 +60,8 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     from ..tier_runner import TierRun, run_tier
 
     folder = config.results_path(results)
-    run = TierRun(config, name, folder, echo=not quiet, environment=env, while_running=_load_collector, shard=shard)
+    run = TierRun(config, name, folder, echo=not quiet, environment=env, while_running=_load_collector,
+                  extra_args=_split(pytest_args), shard=shard)
     manifest = run_tier(run)
 
     from ..collect import merge_tier, read_part
@@ -72,3 +79,12 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
         click.echo(f"shard {shard.label} of {name} in {run.folder} (timings: {manifest.shard_timings or 'not used'});"
                    f" `qa collect` merges all {shard.count} shards and applies the coverage gate")
     return verdict_exit(outcome.verdict)
+
+
+def _split(text: str) -> list[str]:
+    from ..errors import QaError
+
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise QaError(f"--pytest-args: {exc}") from None

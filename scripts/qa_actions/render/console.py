@@ -5,17 +5,23 @@ from __future__ import annotations
 from collections import Counter
 
 from ..categories import CATEGORY_ORDER
-from ..model import RunResult, ScanResult, TierResult
+from ..model import LoadResult, RunResult, ScanResult, TierResult
 from . import format as fmt
 
 HEADERS = ("tier", "tests", "passed", "failed", "skipped", "duration", "coverage", "status")
+LOAD_HEADERS = ("load", "requests", "failed", "req/s", "p50", "p95", "p99", "thresholds")
 SCAN_HEADERS = ("scan", "findings", "high", "medium", "low", "duration", "", "status")
+EXPERIMENT_MARKS = {"passed": "✓", "failed": "✗", "error": "!"}
 
 
 def render_table(run: RunResult) -> str:
     rows = []
     if run.tiers or not run.scans:
         rows += [HEADERS, *(_tier_row(t) for t in run.tiers.values())]
+    loads = [t for t in run.tiers.values() if t.load is not None]
+    if loads:
+        rows.append(LOAD_HEADERS)
+        rows += [_load_row(t.name, t.load) for t in loads if t.load is not None]
     if run.scans:
         rows.append(SCAN_HEADERS)
         rows += [_scan_row(scan) for scan in run.scans.values()]
@@ -24,7 +30,10 @@ def render_table(run: RunResult) -> str:
     for row in rows:
         cells = [cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row[:-1])]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
-    return "\n".join(lines) + "\n\n" + render_verdict(run) + "\n"
+    changed = fmt.changed_lines(run.changed_lines)
+    if changed:
+        lines += ["", f"changed lines: {changed}"]
+    return "\n".join(lines) + "\n\n" + _experiments(run) + render_verdict(run) + "\n"
 
 
 def _tier_row(tier: TierResult) -> tuple[str, ...]:
@@ -32,8 +41,10 @@ def _tier_row(tier: TierResult) -> tuple[str, ...]:
     coverage = fmt.coverage(tier.coverage)
     if tier.coverage is not None and not tier.coverage.meets_gate:
         coverage += " ✗"
-    return (tier.name, str(c.tests), str(c.passed), str(c.failed + c.errors), str(c.skipped),
-            fmt.duration(tier.duration_s), coverage, _status(tier.status, tier.reason) + _notes(tier))
+    counts = ("—",) * 4 if tier.kind == "load" else (str(c.tests), str(c.passed), str(c.failed + c.errors),
+                                                       str(c.skipped))
+    return (tier.name, *counts, fmt.duration(tier.duration_s), coverage,
+            _status(tier.status, tier.reason) + _notes(tier))
 
 
 def _notes(tier: TierResult) -> str:
@@ -53,6 +64,37 @@ def _scan_row(scan: ScanResult) -> tuple[str, ...]:
         status += f" ({len(scan.suppressed)} {'baselined' if scan.name == 'bandit' else 'ignored'})"
     return (scan.name, str(len(scan.findings)), str(severities["high"]), str(severities["medium"]),
             str(severities["low"]), fmt.duration(scan.duration_s), "", status)
+
+
+def _load_row(name: str, load: LoadResult) -> tuple[str, ...]:
+    total, limits = load.total, load.thresholds
+    checks = []
+    if limits.p95_ms is not None:
+        checks.append(f"p95 ≤ {limits.p95_ms:g} ms {_mark(total.p95_ms <= limits.p95_ms)}")
+    if limits.fail_ratio is not None:
+        checks.append(f"failed ≤ {limits.fail_ratio:.2%} {_mark(total.fail_ratio <= limits.fail_ratio)}")
+    if limits.rps_min is not None:
+        checks.append(f"req/s ≥ {limits.rps_min:g} {_mark(total.rps >= limits.rps_min)}")
+    return (name, str(total.requests), f"{total.fail_ratio:.2%}", f"{total.rps:.1f}", f"{total.p50_ms:g} ms",
+            f"{total.p95_ms:g} ms", f"{total.p99_ms:g} ms", ", ".join(checks) or "none")
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def _experiments(run: RunResult) -> str:
+    """One line per chaostoolkit experiment, with the reason when it did not pass."""
+    lines = []
+    for tier in run.tiers.values():
+        for experiment in tier.experiments:
+            where = f"{experiment.file}, " if experiment.file != experiment.title else ""
+            line = (f"  {EXPERIMENT_MARKS.get(experiment.status, '?')} {tier.name}: {experiment.title}"
+                    f" ({where}{fmt.duration(experiment.duration_s)})")
+            if experiment.reason:
+                line += f" — {_clip(experiment.reason, 160)}"
+            lines.append(line)
+    return "experiments:\n" + "\n".join(lines) + "\n\n" if lines else ""
 
 
 def _status(status: str, reason: str | None) -> str:

@@ -73,9 +73,14 @@ class Store:
             try:
                 yield db
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # SQLite has already rolled back after some errors (a full disk)
+                    db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
+
+    def connection(self) -> sqlite3.Connection:
+        """The calling thread's connection, for tools that need the raw handle (fault injection, checks)."""
+        return self._connect()
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._guard():

@@ -1,6 +1,5 @@
 """Resilience of the critical paths when their dependencies misbehave."""
 
-import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -10,29 +9,42 @@ from ledger import Inventory, Item, LedgerError, Money, Store
 from ledger.pricing import refresh_prices
 
 
-@pytest.mark.asyncio
-async def test_price_refresh_survives_a_flaky_feed(inventory: Inventory) -> None:
-    calls: dict[str, int] = {}
+class Supplier:
+    """The price feed the refresh depends on."""
 
-    async def flaky(sku: str) -> Money:
-        calls[sku] = calls.get(sku, 0) + 1
-        if calls[sku] < 3:
-            raise ConnectionError("connection reset by peer")
+    async def price(self, sku: str) -> Money:
         return Money(77)
 
-    report = await refresh_prices(inventory, flaky, backoff_s=0)
+
+@pytest.mark.asyncio
+async def test_price_refresh_survives_a_supplier_that_fails_twice(inventory: Inventory, qa_faults) -> None:
+    supplier = Supplier()
+    calls = qa_faults.fail((supplier, "price"), ConnectionError("connection reset by peer"), times=2)
+    report = await refresh_prices(inventory, supplier.price, backoff_s=0)
     assert sorted(report.updated) == ["BOLT-100", "NUT-200"] and not report.failed
+    assert calls.count == 4
+    assert inventory.item("NUT-200").unit_price == Money(77)
 
 
 @pytest.mark.asyncio
-async def test_price_refresh_isolates_a_hanging_feed(inventory: Inventory) -> None:
-    async def hanging(sku: str) -> Money:
-        await asyncio.sleep(3600)
-        raise AssertionError("unreachable")
-
-    report = await refresh_prices(inventory, hanging, attempts=2, timeout_s=0.01, backoff_s=0)
+async def test_price_refresh_isolates_a_hanging_supplier(inventory: Inventory, qa_faults) -> None:
+    supplier = Supplier()
+    qa_faults.hang((supplier, "price"))
+    report = await refresh_prices(inventory, supplier.price, attempts=2, timeout_s=0.01, backoff_s=0)
     assert report.updated == [] and set(report.failed) == {"BOLT-100", "NUT-200"}
     assert inventory.item("BOLT-100").unit_price == Money(25)
+
+
+def test_a_full_disk_fails_the_write_and_keeps_the_ledger(db_path: Path, qa_faults) -> None:
+    inventory = Inventory(Store(db_path))
+    inventory.add_item(Item("AB-123", "Widget", Money(100)))
+    inventory.receive("AB-123", 5)
+    qa_faults.sqlite_full(inventory.store.connection())
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        for _ in range(10_000):
+            inventory.receive("AB-123", 1, reference="x" * 500)
+    assert inventory.consistent()
+    assert inventory.stock("AB-123") == 5 + len(inventory.history("AB-123")) - 1
 
 
 def test_locked_database_fails_cleanly_and_loses_nothing(db_path: Path) -> None:

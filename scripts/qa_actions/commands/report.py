@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import EXIT_OK
+from .options import baseline_option, comment_key_option, project_option, results_option
+
+
+@click.command()
+@project_option
+@results_option
+@baseline_option
+@comment_key_option
+def report(project: Path, results: Path | None, baseline: Path | None, comment_key: str | None) -> int:
+    """Render results.json for people: comment.md, job-summary.md, outputs.txt and check-runs.json.
+
+    On GitHub Actions the summary also goes to $GITHUB_STEP_SUMMARY and the outputs to $GITHUB_OUTPUT.
+    Everything written is scrubbed of secrets and personal data. Posts nothing (see `qa publish`).
+    """
+    from ..render.comment import headline
+    from ..report import prepare_report, write_report
+
+    prepared = prepare_report(project, results, baseline, comment_key)
+    paths = write_report(prepared.report, prepared.results, prepared.env)
+    click.echo(headline(prepared.report.run))
+    for path in paths:
+        click.echo(f"wrote {path}")
+    return EXIT_OK

@@ -1,0 +1,25 @@
+"""Check runs on the head commit, annotations sent in batches of at most 50 per request."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from ..render.checks import CheckRunSpec
+
+if TYPE_CHECKING:
+    from github.Repository import Repository
+
+
+def create_check_run(repo: Repository, head_sha: str, spec: CheckRunSpec, external_id: str) -> str:
+    """Create one completed check run, then add the remaining annotations 50 at a time; returns a log line."""
+    batches = spec.batches()
+    check = repo.create_check_run(
+        name=spec.name, head_sha=head_sha, status="completed", conclusion=spec.conclusion,
+        completed_at=datetime.now(UTC), external_id=external_id, output=spec.output(batches[0]),
+    )
+    for batch in batches[1:]:
+        check.edit(output=spec.output(batch))
+    count = len(spec.annotations)
+    annotated = f", {count} annotation{'s' if count != 1 else ''}" if count else ""
+    return f"{spec.name}: {spec.conclusion}{annotated}"

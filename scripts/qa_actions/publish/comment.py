@@ -1,0 +1,50 @@
+"""The one sticky comment: found by its hidden marker, created once, then updated in place.
+
+Several comments carrying the marker (two jobs that raced, a retried request that had in fact
+succeeded) heal on the next run: the oldest is kept and updated, the others are deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..render.context import MARKER_PREFIX
+from ..report_config import CommentMode
+
+if TYPE_CHECKING:
+    from github.Issue import Issue
+    from github.IssueComment import IssueComment
+
+_DIGEST = re.compile(rf"<!-- {MARKER_PREFIX}-digest:([0-9a-f]+) -->")
+
+
+def upsert_comment(issue: Issue, body: str, marker: str, mode: CommentMode, failed: bool) -> str:
+    """Create, update or leave the comment as `mode` says; returns what was done, for the log."""
+    if mode == "off":
+        return "not posted (comment-mode = off)"
+    ours = [c for c in issue.get_comments() if _carries(c, marker)]
+    for duplicate in ours[1:]:
+        duplicate.delete()
+    existing = ours[0] if ours else None
+    if existing is None:
+        if mode == "failures" and not failed:
+            return "not posted: nothing failed (comment-mode = failures)"
+        created = issue.create_comment(body)
+        return f"created {created.html_url or ''}".strip()
+    if existing.body == body:
+        return f"unchanged {existing.html_url or ''}".strip()
+    if mode == "changes" and _digest(existing.body) == _digest(body):
+        return f"unchanged: same results (comment-mode = changes) {existing.html_url or ''}".strip()
+    existing.edit(body)
+    return f"updated {existing.html_url or ''}".strip()
+
+
+def _carries(comment: IssueComment, marker: str) -> bool:
+    """Ours when the first line is exactly the marker (a marker quoted in other text does not count)."""
+    return (comment.body or "").split("\n", 1)[0].strip() == marker
+
+
+def _digest(body: str | None) -> str | None:
+    match = _DIGEST.search(body or "")
+    return match[1] if match else None

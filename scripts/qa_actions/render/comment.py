@@ -1,0 +1,389 @@
+"""The report in Markdown: the sticky pull-request comment and the job summary. Pure: model in, text out.
+
+Both are the same document at different sizes. It is rendered at the most detailed level that fits
+GitHub's limit (tracebacks first to go, then long lists), and cut at a line boundary with a pointer
+to the full report only when even the shortest form does not fit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from .. import __version__
+from ..categories import CATEGORY_ORDER
+from ..evaluate import fails_verdict
+from ..model import ChangedFile, Failure, Finding, Problem, RunResult, TierResult
+from . import format as fmt
+from .context import MARKER_PREFIX, RenderContext
+from .markdown import code, code_block, details, escape, fit, link, one_line, table, utf8_size, utf16_size
+
+T = TypeVar("T")
+
+COMMENT_LIMIT = 65_535  # characters, GitHub's limit for a comment body and a check-run summary
+SUMMARY_LIMIT = 1_000_000  # bytes; GitHub shows up to 1 MiB of job summary per step
+STATUS_ICON = {"passed": "✅", "failed": "❌", "skipped": "⏭️", "error": "💥"}
+CATEGORY_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
+SEVERITY_ORDER = ("high", "medium", "low")
+HEADLINE_REASONS = 5
+# problems the comment shows in their own section; the rest are listed under "Other problems"
+SHOWN_IN_SECTIONS = frozenset({"test-failure", "test-error", "finding-high", "finding-medium", "finding-low",
+                               "vulnerable-dependency", "coverage-gate", "changed-lines-coverage",
+                               "changed-lines-unmeasured", "flaky-test"})
+_PHRASES: dict[str, tuple[str, str] | str] = {
+    "test-failure": ("failing test", "failing tests"),
+    "test-error": ("test error", "test errors"),
+    "flaky-test": ("flaky test", "flaky tests"),
+    "finding-high": ("high finding", "high findings"),
+    "finding-medium": ("medium finding", "medium findings"),
+    "finding-low": ("low finding", "low findings"),
+    "vulnerable-dependency": ("vulnerable dependency", "vulnerable dependencies"),
+    "coverage-gate": "coverage under the gate",
+    "coverage-missing": "no coverage report",
+    "changed-lines-coverage": "coverage under the gate",
+    "changed-lines-unmeasured": "not measured",
+    "tier-error": "could not run",
+    "scan-error": "could not run",
+    "tier-timeout": "timed out",
+    "missing-tool": "a tool is missing",
+}
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How much a rendering shows; the levels below go from everything to the bare tables."""
+
+    tracebacks: int  # characters of traceback per failure (0: none)
+    items: int  # entries listed per section
+    visible: int  # entries shown before the rest collapse into <details>
+    message: int  # characters of a message in a table cell
+
+
+COMMENT_LEVELS = (Detail(3000, 100, 10, 300), Detail(0, 100, 10, 200), Detail(0, 30, 10, 150),
+                  Detail(0, 10, 5, 100), Detail(0, 0, 0, 80))
+SUMMARY_LEVELS = (Detail(8000, 1000, 25, 1000), *COMMENT_LEVELS)
+
+
+def render_comment(run: RunResult, ctx: RenderContext, limit: int = COMMENT_LIMIT) -> str:
+    """The sticky PR comment: hidden marker and digest, then the report; never over `limit` characters."""
+    head = f"{ctx.marker}\n<!-- {MARKER_PREFIX}-digest:{results_digest(run)} -->\n"
+    text, _ = fit(lambda level: head + _Report(run, ctx, COMMENT_LEVELS[level], level > 0).render(),
+                  len(COMMENT_LEVELS), limit, utf16_size, _cut_note(ctx))
+    return text
+
+
+def render_job_summary(run: RunResult, ctx: RenderContext, limit: int = SUMMARY_LIMIT,
+                       size: Callable[[str], int] = utf8_size) -> str:
+    """The job summary: the same report with tracebacks and longer lists, after any publishing notes."""
+    head = "".join(f"> {note}\n>\n" for note in ctx.notes).removesuffix(">\n") + ("\n" if ctx.notes else "")
+    text, _ = fit(lambda level: head + _Report(run, ctx, SUMMARY_LEVELS[level], level > 0).render(),
+                  len(SUMMARY_LEVELS), limit, size, _cut_note(ctx))
+    return text
+
+
+def results_digest(run: RunResult) -> str:
+    """A fingerprint of what the results say (not when or where): `comment-mode = changes` compares it."""
+    changed = run.changed_lines
+    essence = {
+        "verdict": run.verdict,
+        "tiers": {n: [t.status, t.counts.passed, t.counts.failed, t.counts.errors, t.counts.skipped,
+                      t.coverage.percent if t.coverage else None, [(f.test, f.message) for f in t.failures]]
+                  for n, t in run.tiers.items()},
+        "scans": {n: [s.status, [(f.rule, f.severity, f.file, f.line, f.package) for f in s.findings]]
+                  for n, s in run.scans.items()},
+        "changed": None if changed is None else [changed.status, changed.percent,
+                                                 [(f.file, [(r.start, r.end) for r in f.uncovered])
+                                                  for f in changed.files]],
+        "problems": [(p.source, p.code, p.category) for p in run.problems],
+    }
+    return hashlib.sha256(json.dumps(essence, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def headline(run: RunResult) -> str:
+    """One line: the verdict and why."""
+    blocking = [p for p in run.problems if fails_verdict(p, run.fail_on)]
+    if run.verdict == "failed":
+        reasons = problem_reasons(blocking)
+        more = f"; and {len(reasons) - HEADLINE_REASONS} more" if len(reasons) > HEADLINE_REASONS else ""
+        return "❌ QA failed: " + "; ".join(reasons[:HEADLINE_REASONS]) + more
+    ran = [t for t in run.tiers.values() if t.status in ("passed", "failed")]
+    tests = sum(t.counts.tests for t in ran)
+    text = f"✅ QA passed: {tests} tests in {len(ran)} {'tier' if len(ran) == 1 else 'tiers'}"
+    if run.scans:
+        text += f", {len(run.scans)} {'scan' if len(run.scans) == 1 else 'scans'}"
+    return text
+
+
+def problem_reasons(problems: Sequence[Problem]) -> list[str]:
+    """`unit: 2 failing tests`, one entry per source and code, in order of first appearance."""
+    counts = Counter((p.source, p.code) for p in problems)
+    return [f"{source.replace('-', ' ')}: {_phrase(code_, n)}" for (source, code_), n in counts.items()]
+
+
+def _phrase(code_: str, count: int) -> str:
+    phrase = _PHRASES.get(code_)
+    if isinstance(phrase, tuple):
+        return f"{count} {phrase[0] if count == 1 else phrase[1]}"
+    if phrase is None:
+        phrase = code_.replace("-", " ")
+    return phrase if count == 1 else f"{phrase} ({count} times)"
+
+
+def _cut_note(ctx: RenderContext) -> str:
+    return f"✂️ **Cut to fit GitHub's size limit.** The whole report is in {ctx.full_report}."
+
+
+@dataclass
+class _Report:
+    run: RunResult
+    ctx: RenderContext
+    detail: Detail
+    shortened: bool
+
+    def render(self) -> str:
+        sections = [f"### {escape(headline(self.run))}", self.tier_table(), self.changed_lines(),
+                    self.security(), self.failures(), self.flaky(), self.other_problems()]
+        if self.shortened:
+            sections.append(f"📎 Some details were left out to fit GitHub's size limit: see {self.ctx.full_report}.")
+        sections.append(self.footer())
+        return "\n\n".join(s for s in sections if s) + "\n"
+
+    # --- tiers -------------------------------------------------------------------------------------
+    def tier_table(self) -> str:
+        if not self.run.tiers:
+            return "No test tier ran."
+        rows = [self._tier_row(t) for t in self.run.tiers.values()]
+        text = table(("tier", "passed", "failed", "skipped", "duration", "coverage", "status"), rows, "lrrrrll")
+        if self.ctx.baseline:
+            text += f"\n\n<sub>Changes (▲▼) are against {code(self.ctx.baseline.label)}.</sub>"
+        return text
+
+    def _tier_row(self, tier: TierResult) -> list[str]:
+        c = tier.counts
+        status = f"{STATUS_ICON.get(tier.status, '')} {tier.status}"
+        if tier.reason and tier.status in ("skipped", "error"):
+            status += f": {escape(one_line(tier.reason, 80))}"
+        if tier.status == "skipped" and not c.tests:
+            return [f"**{escape(tier.name)}**", "—", "—", "—", "—", "—", status]
+        passed = f"{c.passed}" + (f" ({c.flaky} flaky)" if c.flaky else "")
+        failed = c.failed + c.errors
+        return [f"**{escape(tier.name)}**", passed, f"**{failed}**" if failed else "0", str(c.skipped),
+                self._duration(tier), self._coverage(tier), status]
+
+    def _duration(self, tier: TierResult) -> str:
+        text = fmt.duration(tier.duration_s)
+        base = self.ctx.baseline.duration_s.get(tier.name) if self.ctx.baseline else None
+        if base is not None and abs(tier.duration_s - base) >= 0.1:
+            sign = "+" if tier.duration_s > base else "-"
+            text += f" ({sign}{fmt.duration(abs(tier.duration_s - base))})"
+        return text
+
+    def _coverage(self, tier: TierResult) -> str:
+        coverage = tier.coverage
+        if coverage is None or coverage.percent is None:
+            return fmt.coverage(coverage)
+        text = f"{coverage.percent:.2f}%"
+        base = self.ctx.baseline.coverage.get(tier.name) if self.ctx.baseline else None
+        if base is not None:
+            text += " " + delta(coverage.percent - base)
+        if coverage.gate is not None:
+            text += f" · gate {coverage.gate:g}%"
+        return text if coverage.meets_gate else text + " ❌"
+
+    # --- changed lines -----------------------------------------------------------------------------
+    def changed_lines(self) -> str:
+        changed = self.run.changed_lines
+        if changed is None or changed.status == "skipped":
+            return ""
+        if changed.status == "unavailable":
+            return f"#### Changed lines: not measured\n\n⚠️ {escape(changed.reason or 'unknown reason')}"
+        if changed.percent is None:
+            return "#### Changed lines\n\nNo changed line is a statement that coverage measures."
+        mark = "✅" if changed.meets_gate else "❌"
+        gate = f" (gate {changed.gate:g}%)" if changed.gate is not None else ""
+        text = (f"#### Changed lines: {changed.percent:.2f}% covered{gate} {mark}\n\n"
+                f"{changed.covered} of {changed.statements} changed statements are run by the tests.")
+        missed = [f for f in changed.files if f.uncovered]
+        if missed:
+            ranges = sum(len(f.uncovered) for f in missed)
+            text += f" Not covered, in {ranges} {'range' if ranges == 1 else 'ranges'}:\n\n"
+            text += self._listing(missed, self._uncovered_table, "files")
+        return text
+
+    def _uncovered_table(self, files: list[ChangedFile]) -> str:
+        links = self.ctx.links
+        rows = []
+        for f in files:
+            spans = [link(f"{r.start}-{r.end}" if r.end != r.start else str(r.start),
+                          links.blob(f.file, r.start, r.end)) for r in f.uncovered[:50]]
+            more = f" … {len(f.uncovered) - 50} more" if len(f.uncovered) > 50 else ""
+            rows.append([link(code(f.file), links.blob(f.file)), ", ".join(spans) + more,
+                         f"{f.covered}/{f.statements}"])
+        return table(("file", "lines not covered", "covered"), rows, "llr")
+
+    # --- security ----------------------------------------------------------------------------------
+    def security(self) -> str:
+        scans = self.run.scans
+        if not scans:
+            return ""
+        findings = [(name, f) for name, scan in scans.items() for f in scan.findings]
+        findings.sort(key=lambda item: SEVERITY_ORDER.index(item[1].severity)
+                      if item[1].severity in SEVERITY_ORDER else len(SEVERITY_ORDER))
+        tally = Counter(f.severity for _, f in findings)
+        title = "#### Security: " + (" · ".join(f"{tally.get(s, 0)} {s}" for s in SEVERITY_ORDER)
+                                     if findings else "no findings")
+        parts = [title]
+        for name, scan in scans.items():
+            if scan.status == "error":
+                parts.append(f"💥 **{escape(name)}** could not run: {escape(one_line(scan.reason or '', 300))}")
+            elif scan.status == "skipped":
+                parts.append(f"⏭️ **{escape(name)}** skipped" + (f": {escape(one_line(scan.reason, 200))}"
+                                                                  if scan.reason else ""))
+        if findings:
+            parts.append(self._listing(findings, self._findings_table, "findings"))
+        else:
+            parts.append("Scanned by " + ", ".join(f"**{escape(n)}**" for n in scans) + ".")
+        return "\n\n".join(parts)
+
+    def _findings_table(self, findings: list[tuple[str, Finding]]) -> str:
+        rows = []
+        for scan, f in findings:
+            where = self._where(f.file, f.line) if f.file else "—"
+            what = escape(one_line(f.message, self.detail.message)) if f.message else ""
+            if f.package:
+                package = code(f"{f.package} {f.version or ''}".strip())
+                fix = f", fixed in {code(f.fix_version)}" if f.fix_version else ""
+                what = f"{package}{fix}: {what}" if what else f"{package}{fix}"
+            ids = ", ".join(code(x) for x in dict.fromkeys((f.rule, f.cve, f.cwe)) if x)
+            rows.append([f"{CATEGORY_ICON.get(f.severity, '')} {f.severity}", f"**{escape(f.tool or scan)}** {ids}",
+                         what, where])
+        return table(("severity", "finding", "details", "where"), rows)
+
+    # --- failing tests -----------------------------------------------------------------------------
+    def failures(self) -> str:
+        failed = [(t.name, f) for t in self.run.tiers.values() for f in t.failures]
+        total = sum(t.counts.failed + t.counts.errors for t in self.run.tiers.values())
+        if not total:
+            return self._fixed()
+        new = self._new_failures(failed)
+        heading = f"#### Failing tests ({total})"
+        if new is not None and self.ctx.baseline:
+            heading += f": {len(new)} new since {code(self.ctx.baseline.label)}"
+        parts = [heading]
+        if failed:
+            parts.append(self._listing(failed, self._failures_table, "failing tests"))
+        if total > len(failed):
+            parts.append(f"{total - len(failed)} more failed without details in the reports.")
+        if self.detail.tracebacks and failed:
+            shown = failed[: self.detail.visible]
+            blocks = [f"**{escape(tier)}** {code(f.test)}\n\n{code_block(self._traceback(f))}" for tier, f in shown]
+            parts.append(details(f"Tracebacks ({len(shown)})", "\n\n".join(blocks)))
+        parts.append(self._fixed())
+        return "\n\n".join(p for p in parts if p)
+
+    def _new_failures(self, failed: list[tuple[str, Failure]]) -> set[tuple[str, str]] | None:
+        """The failing tests that did not fail on the base branch; None when that is not known."""
+        known = self.ctx.baseline.new_failures if self.ctx.baseline else None
+        return None if known is None else {(tier, f.test) for tier, f in failed if (tier, f.test) in known}
+
+    def _fixed(self) -> str:
+        baseline = self.ctx.baseline
+        fixed = baseline.fixed_failures if baseline else None
+        if not baseline or not fixed:
+            return ""
+        shown = fixed[: max(self.detail.items, 1)]
+        lines = [f"- {escape(tier)}: {code(test)}" for tier, test in shown]
+        if len(fixed) > len(shown):
+            lines.append(f"- …and {len(fixed) - len(shown)} more")
+        return details(f"✅ Fixed since <code>{html.escape(baseline.label)}</code> ({len(fixed)})", "\n".join(lines))
+
+    def _failures_table(self, failed: list[tuple[str, Failure]]) -> str:
+        new = self._new_failures(failed) or set()
+        quarantined = {(t.name, test) for t in self.run.tiers.values() for test in t.quarantined}
+        rows = []
+        for tier, f in failed:
+            marks = ("🆕 " if (tier, f.test) in new else "") + code(f.test)
+            marks += " (error)" if f.kind == "error" else ""
+            marks += " (quarantined)" if (tier, f.test) in quarantined else ""
+            rows.append([escape(tier), marks, self._where(f.file, f.line),
+                         code(one_line(f.message, self.detail.message))])
+        return table(("tier", "test", "where", "message"), rows)
+
+    def flaky(self) -> str:
+        flaky = [(t.name, test) for t in self.run.tiers.values() for test in t.flaky]
+        if not flaky:
+            return ""
+        return (f"#### Flaky tests ({len(flaky)})\n\nFailed, then passed on a rerun:\n\n"
+                + self._listing(flaky, lambda rows: "\n".join(f"- {escape(t)}: {code(n)}" for t, n in rows),
+                                "flaky tests"))
+
+    def _traceback(self, failure: Failure) -> str:
+        text = failure.traceback or failure.message
+        limit = self.detail.tracebacks
+        return text if len(text) <= limit else "…" + text[-(limit - 1):]
+
+    # --- the rest ----------------------------------------------------------------------------------
+    def other_problems(self) -> str:
+        problems = [p for p in self.run.problems if p.code not in SHOWN_IN_SECTIONS]
+        if not problems:
+            return ""
+        problems.sort(key=lambda p: CATEGORY_ORDER.index(p.category))
+        return f"#### Other problems ({len(problems)})\n\n" + self._listing(problems, self._problem_list, "problems")
+
+    def _problem_list(self, problems: list[Problem]) -> str:
+        lines = []
+        for p in problems:
+            where = f" ({self._where(p.file, p.line)})" if p.file else ""
+            blocking = "" if fails_verdict(p, self.run.fail_on) else " (not blocking)"
+            lines.append(f"- {CATEGORY_ICON[p.category]} {p.category}{blocking} · **{escape(p.source)}** "
+                         f"{code(p.code)}: {escape(one_line(p.message, self.detail.message * 2))}{where}")
+        return "\n".join(lines)
+
+    def footer(self) -> str:
+        links, run = self.ctx.links, self.run
+        parts = []
+        sha = links.commit or run.run.commit
+        if sha:
+            known = links.server_url and links.repository
+            url = f"{links.server_url}/{links.repository}/commit/{sha}" if known else None
+            parts.append("commit " + link(code(sha[:7]), url))
+        if links.run_url:
+            parts.append(link("workflow run", links.run_url))
+        if links.dashboard_url:
+            parts.append(link("📊 dashboard", links.dashboard_url))
+        parts.append(f"fails on: {run.fail_on} and above")
+        parts.append(f"qa-actions {__version__}")
+        return "<sub>" + " · ".join(parts) + "</sub>"
+
+    # --- helpers -----------------------------------------------------------------------------------
+    def _where(self, file: str | None, line: int | None) -> str:
+        if not file:
+            return "—"
+        label = f"{file}:{line}" if line else file
+        return link(code(label), self.ctx.links.blob(file, line))
+
+    def _listing(self, entries: list[T], render: Callable[[list[T]], str], noun: str) -> str:
+        """The first entries visible, more collapsed, the rest counted with a pointer to the full report."""
+        shown = entries[: self.detail.items]
+        visible, hidden = shown[: self.detail.visible], shown[self.detail.visible:]
+        parts = []
+        if visible:
+            parts.append(render(visible))
+        if hidden:
+            parts.append(details(f"{len(hidden)} more {noun}", render(hidden)))
+        rest = len(entries) - len(shown)
+        if rest:
+            parts.append(f"…and {rest} more {noun}: see {self.ctx.full_report}.")
+        return "\n\n".join(parts)
+
+
+def delta(change: float) -> str:
+    """`▲ +0.12` / `▼ -1.20` / `±0.00` percentage points."""
+    if abs(change) < 0.005:
+        return "(±0.00)"
+    return f"(▲ +{change:.2f})" if change > 0 else f"(▼ -{-change:.2f})"

@@ -1,0 +1,52 @@
+"""Step outputs (`$GITHUB_OUTPUT`): the verdict, counts and coverage, for later steps and workflows."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections import Counter
+
+from ..categories import CATEGORY_ORDER
+from ..model import Counts, RunResult
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def output_name(text: str) -> str:
+    return _UNSAFE_NAME.sub("-", text)
+
+
+def render_outputs(run: RunResult) -> dict[str, str]:
+    """`verdict`, total counts, problems per category, `coverage-<tier>`, `changed-lines-coverage`, and `json`."""
+    total = sum((t.counts for t in run.tiers.values()), Counts())
+    categories = Counter(p.category for p in run.problems)
+    outputs = {"verdict": run.verdict, **{k: str(v) for k, v in vars(total).items()},
+               "problems": str(len(run.problems)),
+               **{f"problems-{c}": str(categories.get(c, 0)) for c in CATEGORY_ORDER},
+               "findings": str(sum(len(s.findings) for s in run.scans.values()))}
+    for name, tier in run.tiers.items():
+        coverage = tier.coverage.percent if tier.coverage else None
+        outputs[f"coverage-{output_name(name)}"] = "" if coverage is None else f"{coverage:.2f}"
+    changed = run.changed_lines
+    outputs["changed-lines-coverage"] = "" if changed is None or changed.percent is None else f"{changed.percent:.2f}"
+    outputs["json"] = json.dumps({
+        "verdict": run.verdict,
+        "tiers": {n: {"status": t.status, **vars(t.counts), "duration_s": t.duration_s,
+                      "coverage": t.coverage.percent if t.coverage else None} for n, t in run.tiers.items()},
+        "scans": {n: {"status": s.status, "findings": len(s.findings)} for n, s in run.scans.items()},
+        "changed_lines_coverage": None if changed is None else changed.percent,
+    }, separators=(",", ":"))
+    return outputs
+
+
+def github_output_text(outputs: dict[str, str]) -> str:
+    """The `$GITHUB_OUTPUT` file format; a value with a line break uses a random here-document delimiter."""
+    lines = []
+    for name, value in outputs.items():
+        if "\n" in value or "\r" in value:
+            delimiter = f"QA_{uuid.uuid4().hex}"
+            lines.append(f"{name}<<{delimiter}\n{value}\n{delimiter}")
+        else:
+            lines.append(f"{name}={value}")
+    return "\n".join(lines) + "\n"
