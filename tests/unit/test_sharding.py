@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_tier_runner import PYPROJECT, make_project
 
 from qa_actions.config import load_config
 from qa_actions.errors import ConfigError, InputError
@@ -96,31 +97,15 @@ def test_history_timings_are_medians_of_the_newest_runs(tmp_path: Path) -> None:
     assert history_timings(history, "acid").seconds == {}
 
 
-PYPROJECT = """
-[tool.qa]
-python = "{python}"
-[tool.qa.tiers.unit]
-source = ["pkg"]
-{extra}
-"""
-
-
-def project(root: Path, extra: str = "") -> Path:
-    (root / "pkg").mkdir(parents=True)
-    (root / "pkg" / "__init__.py").write_text("")
-    (root / "pyproject.toml").write_text(PYPROJECT.format(python=sys.executable, extra=extra))
-    return root
-
-
 def test_timings_come_from_the_durations_file_then_the_history(tmp_path: Path) -> None:
-    root = project(tmp_path, 'durations = "ci/durations.json"')
+    root = make_project(tmp_path, extra='durations = "ci/durations.json"')
     with pytest.raises(InputError, match=r"`\[tool.qa.tiers.unit\] durations` names .*ci/durations.json, which does"):
         find_timings(load_config(root), "unit")
     (root / "ci").mkdir()
     (root / "ci" / "durations.json").write_text('{"t::a": 3}')
     assert find_timings(load_config(root), "unit").source == "durations file ci/durations.json (1 tests)"
 
-    (root / "pyproject.toml").write_text(PYPROJECT.format(python=sys.executable, extra=""))
+    (root / "pyproject.toml").write_text(PYPROJECT.format(python=sys.executable, extra=""))  # no durations key
     assert find_timings(load_config(root), "unit").source == "none: split by test count"
     with open_history(root / "qa-history.sqlite", create=True) as store:
         store.append(run_with("r1", 1000, {"t::a": 2.0}))
@@ -132,7 +117,7 @@ def test_timings_come_from_the_durations_file_then_the_history(tmp_path: Path) -
 
 
 def test_shard_and_workers_options_reach_pytest(tmp_path: Path) -> None:
-    root = project(tmp_path, 'workers = "auto"')
+    root = make_project(tmp_path, extra='workers = "auto"')
     config = load_config(root)
     run = TierRun(config, "unit", tmp_path / "out", shard=Shard(2, 3))
     everything = Interpreter("/x/python3", (3, 12, 1), ALL_PLUGINS)
@@ -159,7 +144,7 @@ def test_shard_and_workers_options_reach_pytest(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("value", "ok"), [("2", True), ('"auto"', True), ("0", False), ('"many"', False),
                                            ("1.5", False)])
 def test_workers_setting(tmp_path: Path, value: str, ok: bool) -> None:
-    root = project(tmp_path, f"workers = {value}")
+    root = make_project(tmp_path, extra=f"workers = {value}")
     if ok:
         assert load_config(root).tiers["unit"].workers == json.loads(value)
     else:
