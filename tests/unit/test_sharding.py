@@ -13,7 +13,7 @@ from qa_actions.history.store import CaseRow, RunRecord, RunRow, TierRow, open_h
 from qa_actions.interpreter import Interpreter, MissingTool
 from qa_actions.manifest import TierManifest, write_manifest
 from qa_actions.sharding import Shard, find_timings, history_timings, read_durations, remove_other_layouts
-from qa_actions.tier_runner import TierRun, pytest_invocation
+from qa_actions.tier_runner import TierRun, pytest_invocation, run_tier
 
 ALL_PLUGINS = frozenset({"pytest", "pytest_cov", "pytest_timeout", "xdist", "pytest_split"})
 
@@ -150,3 +150,20 @@ def test_workers_setting(tmp_path: Path, value: str, ok: bool) -> None:
     else:
         with pytest.raises(ConfigError, match=r"`tool\.qa\.tiers\.unit(`: `workers` takes|\.workers` must be)"):
             load_config(root)
+
+
+def test_chaos_experiments_run_in_the_first_shard_only(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "tests" / "chaos" / "experiments").mkdir(parents=True)
+    (root / "tests" / "chaos" / "test_up.py").write_text("def test_up():\n    pass\n")
+    (root / "tests" / "chaos" / "experiments" / "broken.json").write_text("{not json")
+    config = load_config(root)
+    second = run_tier(TierRun(config, "chaos", tmp_path / "out", echo=False, shard=Shard(2, 2)))
+    first = run_tier(TierRun(config, "chaos", tmp_path / "out", echo=False, shard=Shard(1, 2)))
+    assert second.experiments == [] and second.shard == "2/2"
+    assert [e.file for e in first.experiments] == ["tests/chaos/experiments/broken.json"]
+
+
+def test_a_load_tier_cannot_be_sharded(sample_project: Path, run_qa) -> None:
+    done = run_qa("tier", "load", "--shard", "1/2", "--project", sample_project)
+    assert done.returncode == 2 and "tier load is a load tier, one locust run" in done.stderr
