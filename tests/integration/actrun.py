@@ -25,13 +25,18 @@ GIT = ["git", "-c", "user.name=qa-actions tests", "-c", "user.email=tests@qa-act
 def tracked_files(root: Path) -> list[str]:
     done = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
                           capture_output=True, text=True, check=True)
-    return [name for name in done.stdout.split("\0") if name and (root / name).is_file()]
+    return [name for name in done.stdout.split("\0") if name and (root / name).exists()]
 
 
 def copy_tree(source: Path, target: Path, names: list[str]) -> None:
+    """Copy the files `names`; a symbolic link to a folder (the sample's safety-db, which points out of
+    the project) is copied as the folder it points to, so the copy stands alone."""
     for name in names:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / name, target / name)
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
+        else:
+            shutil.copy2(source / name, target / name)
 
 
 def for_act(text: str) -> str:
