@@ -85,6 +85,10 @@ def test_plan_command_sets_the_matrix_output(tmp_path: Path, run_qa) -> None:
     assert [e["tier"] for e in json.loads(every.stdout)["include"]][-1] == "load"
     unknown = run_qa("plan", "--project", tmp_path, "--tiers", "unit,nope")
     assert unknown.returncode == 2 and "unknown tier `nope`" in unknown.stderr
+    production = run_qa("plan", "--project", tmp_path, "--all", "--env", "production")
+    assert [e["tier"] for e in json.loads(production.stdout)["include"]] == ["smoke"]
+    refused = run_qa("plan", "--project", tmp_path, "--tiers", "unit", "--env", "production")
+    assert refused.returncode == 2 and "tier `unit` may not run against `production`" in refused.stderr
 
 
 def test_plugins_follow_each_tiers_settings() -> None:
