@@ -56,15 +56,16 @@ def qa_actions_copy(target: Path) -> Path:
 
 
 def pinned_actions() -> dict[str, str]:
-    """`owner/name@sha` of every third-party action our YAML pins -> its stand-in folder."""
+    """`owner/name@sha` of every third-party action our YAML pins -> its stand-in folder (an action in
+    a sub-folder, such as `actions/cache/restore`, is that sub-folder of the stand-in)."""
     found = {}
     for path in [REPO / "action.yml", *REPO.glob("actions/*/action.yml"), *REPO.glob(".github/workflows/*.yml")]:
-        for repository, _subpath, sha in THIRD_PARTY_USES.findall(path.read_text()):
-            name = repository.split("/")[1] if repository.startswith("actions/") else "upload-sarif"
+        for repository, subpath, sha in THIRD_PARTY_USES.findall(path.read_text()):
             if repository == "actions/checkout":
                 continue  # act checks out the local repository itself
-            standin = STANDINS / name
-            assert (standin / "action.yml").is_file(), f"no act stand-in for {repository} (used in {path})"
+            standin = STANDINS / repository.split("/")[1]
+            assert (standin / subpath.lstrip("/") / "action.yml").is_file(), \
+                f"no act stand-in for {repository}{subpath} (used in {path})"
             found[f"{repository}@{sha}"] = str(standin)
     return found
 
@@ -121,12 +122,14 @@ class ActSandbox:
     root: Path
     qa_copy: Path = field(init=False)
     artifacts: Path = field(init=False)
+    caches: Path = field(init=False)
     standins: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.qa_copy = qa_actions_copy(self.root / "qa-actions")
         self.artifacts = self.root / "artifacts"
         self.artifacts.mkdir()
+        self.caches = self.root / "caches"
         self.standins = pinned_actions()
 
     def consumer(self, name: str, workflows: dict[str, str], project: Path) -> Path:
@@ -154,6 +157,7 @@ class ActSandbox:
             "GITHUB_RUN_ID": str(run_id),
             "QA_ACTIONS_VENV": str(self.root / "qa-venv"),
             "QA_ACT_ARTIFACTS": str(self.artifacts),
+            "QA_ACT_CACHES": str(self.caches),
             "QA_ACT_STANDINS": str(STANDINS / "standins.py"),
             "QA_ACT_PYTHON_BASE": sysconfig.get_path("purelib"),
             **(env or {}),
