@@ -106,9 +106,11 @@ class ActRun:
                 if r.get("command") == "set-output" and r.get("job", "").startswith(job_prefix)
                 and r.get("stepID") == [step]}
 
-    def failed_steps(self) -> list[str]:
+    def failed_steps(self, job: str | None = None) -> list[str]:
+        """The steps that failed, of every job or of `job` (its name as `job_results` gives it, stripped)."""
         return [r["msg"].split("Failure - ", 1)[1].rsplit(" [", 1)[0] for r in self.records
-                if r.get("stepResult") == "failure" and "Failure - " in r.get("msg", "")]
+                if r.get("stepResult") == "failure" and "Failure - " in r.get("msg", "")
+                and (job is None or r.get("job", "").strip() == job)]
 
     def explain(self) -> str:
         """The tail of the log, for assertion messages."""
@@ -193,8 +195,11 @@ def pull_request_event(repository: Path, number: int = 7) -> dict:
 
 
 def with_outputs_job(caller: str, job: str, outputs: list[str]) -> str:
-    """The caller workflow plus one job that prints the reusable workflow's outputs."""
-    lines = "".join(f"          echo \"{name}=${{{{ needs.{job}.outputs.{name} }}}}\"\n" for name in outputs)
+    """The caller workflow plus one job that prints the reusable workflow's outputs (through `env:`,
+    so JSON values keep their quotes)."""
+    variables = {name: f"OUT_{name.upper().replace('-', '_')}" for name in outputs}
+    env = "".join(f"          {var}: ${{{{ needs.{job}.outputs.{name} }}}}\n" for name, var in variables.items())
+    lines = "".join(f"          printf '%s\\n' \"{name}=${var}\"\n" for name, var in variables.items())
     return caller.rstrip() + f"""
 
   print-outputs:
@@ -202,12 +207,14 @@ def with_outputs_job(caller: str, job: str, outputs: list[str]) -> str:
     if: always()
     runs-on: ubuntu-latest
     steps:
-      - run: |
+      - env:
+{env}        run: |
 {lines}"""
 
 
 def printed_outputs(run: ActRun) -> dict[str, str]:
-    text = run.messages("print-outputs")
+    """What the job `with_outputs_job` added printed (act names it `<workflow name>/print-outputs`)."""
+    text = "\n".join(r.get("msg", "") for r in run.records if r.get("job", "").strip().endswith("/print-outputs"))
     return dict(re.findall(r"^(\w[\w-]*)=(.*)$", text, re.M))
 
 

@@ -158,3 +158,22 @@ def test_missing_permission_is_a_warning(tmp_path: Path, run_qa, httpserver: HTT
 def test_missing_results_is_a_clear_error(tmp_path: Path, run_qa) -> None:
     done = run_qa("nightly-issue", "--project", tmp_path)
     assert done.returncode == 2 and "results.json not found" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_open_update_close_against_the_loopback_api(tmp_path: Path, run_qa, github_api) -> None:
+    """The whole life of the issue with `qa nightly-issue` as the workflow runs it (tests/github_api.py)."""
+    out = tmp_path / "out"
+    env = {"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "acme/ledger", "GITHUB_API_URL": github_api.url,
+           "GITHUB_RUN_ID": "77", "GITHUB_OUTPUT": str(out), "DEPLOY_API_KEY": "s3cr3t-v4lue"}
+    for run, action in ((failed_run(), "opened"), (failed_run(), "updated"), (green_run(), "closed")):
+        results(tmp_path, run)
+        done = run_qa("nightly-issue", "--project", tmp_path, env=env)
+        assert done.returncode == 0, done.stderr
+        assert f"issue-action={action}\nissue-number=1\n" in out.read_text()
+    (issue,) = github_api.issues("acme/ledger")
+    assert (issue["state"], issue["state_reason"], [x["name"] for x in issue["labels"]]) == (
+        "closed", "completed", ["qa-nightly"])
+    assert "s3cr3t-v4lue" not in issue["body"] and "[secret removed]" in issue["body"]
+    comments = [c["body"] for c in github_api.comments("acme/ledger", 1)]
+    assert comments == ["Still failing in https://github.com/acme/ledger/actions/runs/77.",
+                        "The nightly QA run is green again: https://github.com/acme/ledger/actions/runs/77. Closing."]

@@ -9,7 +9,7 @@ offline (act cannot fetch remote actions). Each stand-in keeps the behaviour our
   names must be unique in a run, a pattern downloads each artifact into its own folder unless
   `merge-multiple`, and another run's artifacts need `github-token` with `run-id`.
 - codeql upload-sarif: the SARIF file is kept under the run's folder, as code-scanning/<category>.sarif.
-- cache/restore and cache/save v4: caches are folders under $QA_ACT_CACHES/<key>/; a key is saved
+- cache/restore and cache/save v4: caches are folders under $QA_ACT_CACHES/<repository>/<key>/; a key is saved
   once (a second save of it is refused with a warning), restore takes the exact key, else the
   newest cache whose key starts with one of `restore-keys`.
 
@@ -138,7 +138,8 @@ def upload_sarif() -> None:
 
 
 def caches() -> Path:
-    return Path(ENV["QA_ACT_CACHES"])
+    """This repository's caches (GitHub scopes them by repository)."""
+    return Path(ENV["QA_ACT_CACHES"]) / ENV.get("GITHUB_REPOSITORY", "local")
 
 
 def cache_save() -> None:
