@@ -119,10 +119,11 @@ def pr_run(sandbox: ActSandbox, github: FakeGitHub) -> ActRun:
                        env=api_env(github))
 
 
-def test_pull_request_runs_every_job_it_can(pr_run: ActRun) -> None:
+def test_pull_request_runs_every_job_green(pr_run: ActRun) -> None:
     assert_ran(pr_run)
     results = {job.strip(): result for job, result in pr_run.job_results().items()}
-    assert results["qa/qa/plan"] == "success"
+    assert {results[job] for job in ("qa/qa/plan", "qa/qa/security", "qa/qa/report", "QA/print-outputs")} == {
+        "success"}
     assert {job for job in results if "tier (" in job} == {f"qa/qa/tier ({t})-{i}" for i, t in enumerate(TIERS, 1)}
     assert all(results[job] == "success" for job in results if "tier (" in job)
 
@@ -248,9 +249,10 @@ def test_a_failing_nightly_opens_one_labelled_issue(nightly: ActRun, github: Fak
 @pytest.fixture(scope="module")
 def fork_runs(sandbox: ActSandbox, pr_run: ActRun, github: FakeGitHub) -> dict[str, ActRun]:
     """report-fork.yml in the base repository, whose default branch has a stricter unit gate than
-    the pull request's run used: once for a fork's pull request (#7, open on the API, from
-    contributor:feature), once for a same-repository one. The fork's report artifact also carries a
-    pyproject.toml that would lift the gate, as a fork's own workflow could upload."""
+    the pull request's run used: twice for a fork's pull request (#7, open on the API, from
+    contributor:feature; the second run is a re-run), once for a same-repository one. The fork's
+    report artifact also carries a pyproject.toml that would lift the gate, as a fork's own workflow
+    could upload."""
     project = sandbox.consumer("ledger-base", {"fork-report.yml": caller("fork-report.yml")}, SAMPLE)
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + "\n[tool.qa.tiers.unit]\ncoverage = 99.9\n")
@@ -258,14 +260,14 @@ def fork_runs(sandbox: ActSandbox, pr_run: ActRun, github: FakeGitHub) -> dict[s
     planted.write_text("[tool.qa.tiers.unit]\ncoverage = false\n")
     github.add_pull("acme/ledger-base", 7, head_sha(project), head_repo="contributor/ledger")
     runs = {}
-    for who, head in (("fork", "contributor/ledger"), ("same-repository", "acme/ledger-base")):
+    for who, head, run_id in (("fork", "contributor/ledger", FORK_RUN), ("re-run", "contributor/ledger", FORK_RUN + 20),
+                              ("same-repository", "acme/ledger-base", FORK_RUN + 10)):
         workflow_run = {"id": PR_RUN, "name": "QA", "event": "pull_request", "conclusion": "success",
                         "head_branch": "feature", "head_sha": head_sha(project),
                         "head_repository": {"full_name": head, "owner": {"login": head.split("/")[0]}},
                         "actor": {"login": "contributor"}, "pull_requests": []}
         event = repository_event(project, action="completed", workflow_run=workflow_run)
-        runs[who] = sandbox.run(project, "workflow_run", event, run_id=FORK_RUN if who == "fork" else FORK_RUN + 10,
-                                env=api_env(github))
+        runs[who] = sandbox.run(project, "workflow_run", event, run_id=run_id, env=api_env(github))
     return runs
 
 
@@ -282,9 +284,14 @@ def test_fork_results_are_gated_by_the_base_branch_config(fork_runs: dict[str, A
     assert "Merge the results" not in messages  # collects nothing itself, runs none of the fork's code
 
 
-def test_the_fork_pull_request_gets_its_comment_and_check_runs(fork_runs: dict[str, ActRun],
+def test_the_fork_pull_request_gets_one_comment_and_check_runs(fork_runs: dict[str, ActRun],
                                                                 github: FakeGitHub) -> None:
+    assert_ran(fork_runs["re-run"])
     (comment,) = github.comments("acme/ledger-base", 7)  # found from the workflow_run event, not the artifact
+    writes = [r.method for r in github.requests if r.path.startswith("/repos/acme/ledger-base/issues")
+              and r.method != "GET"]
+    assert writes == ["POST", "PATCH"]  # the re-run updated the comment
+    assert f"/actions/runs/{FORK_RUN + 20})" in comment["body"]
     assert comment["body"].startswith("<!-- qa-actions:QA:publish -->") and "gate 99.9% ❌" in comment["body"]
     head = github.repo("acme/ledger-base").pulls[7]["head"]["sha"]
     checks = {c["name"]: c["conclusion"] for c in github.check_runs("acme/ledger-base") if c["head_sha"] == head}
