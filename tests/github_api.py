@@ -1,8 +1,9 @@
-"""A loopback stand-in for the GitHub REST API that `qa publish` talks to, recording every request.
+"""A loopback stand-in for the GitHub REST API that `qa publish` and `qa nightly-issue` talk to,
+recording every request.
 
 It answers the endpoints qa-actions uses with GitHub's own rules (50 annotations per request,
-65,536 characters per comment body, 65,535 per check-run summary and text, 422 otherwise), keeps
-state between requests (comments, check runs, pull requests) and can be told to misbehave: answer
+65,536 characters per comment or issue body, 65,535 per check-run summary and text, 422 otherwise),
+keeps state between requests (comments, check runs, pull requests, issues, labels) and can be told to misbehave: answer
 the next N matching requests with a status (502, a rate limit with Retry-After), or refuse writes
 that need a permission, as GitHub does for a read-only token.
 
@@ -11,7 +12,7 @@ In our tests: the `github_api` fixture (tests/conftest.py). Alone, for workflows
     python tests/github_api.py --port 8765 --record requests.jsonl --repo org/repo --pull 7:<head sha>
 
 prints the API base URL (for GITHUB_API_URL) and serves until interrupted; `GET /_fake/state`
-returns the comments and check runs as JSON.
+returns the comments, check runs and issues as JSON.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ LEVELS = {"notice", "warning", "failure"}
 SHA = re.compile(r"^[0-9a-f]{40}$")
 NOT_ACCESSIBLE = "Resource not accessible by integration"
 # which permission each kind of write needs, as GitHub's X-Accepted-GitHub-Permissions names it
-WRITE_PERMISSIONS = {"comments": "issues=write; pull_requests=write", "checks": "checks=write"}
+WRITE_PERMISSIONS = {"comments": "issues=write; pull_requests=write", "checks": "checks=write",
+                     "issues": "issues=write"}
 
 
 @dataclass
@@ -72,6 +74,12 @@ class Repo:
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # issue number -> comments
     check_runs: list[dict[str, Any]] = field(default_factory=list)
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # issues proper, not pull requests
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def next_number(self) -> int:
+        """Pull requests and issues share one sequence of numbers, as on GitHub."""
+        return max([*self.pulls, *self.issues], default=0) + 1
 
 
 class FakeGitHub:
@@ -135,14 +143,17 @@ class FakeGitHub:
     def check_runs(self, full_name: str) -> list[dict[str, Any]]:
         return self.repo(full_name).check_runs
 
+    def issues(self, full_name: str) -> list[dict[str, Any]]:
+        return list(self.repo(full_name).issues.values())
+
     def calls(self, method: str, path: str) -> list[Recorded]:
         """Recorded requests with `method` whose path matches the regex `path` (fully)."""
         pattern = re.compile(path)
         return [r for r in self.requests if r.method == method and pattern.fullmatch(r.path)]
 
     def state(self) -> dict[str, Any]:
-        return {name: {"comments": {str(n): c for n, c in repo.comments.items()}, "check_runs": repo.check_runs}
-                for name, repo in self.repos.items()}
+        return {name: {"comments": {str(n): c for n, c in repo.comments.items()}, "check_runs": repo.check_runs,
+                       "issues": repo.issues} for name, repo in self.repos.items()}
 
     # --- the server -----------------------------------------------------------------------------------
     def _handle(self, request: Request) -> Response:
@@ -191,6 +202,11 @@ class FakeGitHub:
             ("PATCH", r"/repos/([^/]+/[^/]+)/check-runs/(\d+)", self._update_check_run),
             ("GET", r"/repos/([^/]+/[^/]+)/check-runs/(\d+)", self._get_check_run),
             ("GET", r"/repos/([^/]+/[^/]+)/commits/([0-9a-f]+)/check-runs", self._list_check_runs),
+            ("GET", r"/repos/([^/]+/[^/]+)/issues", self._list_issues),
+            ("POST", r"/repos/([^/]+/[^/]+)/issues", self._create_issue),
+            ("GET", r"/repos/([^/]+/[^/]+)/issues/(\d+)", self._get_issue),
+            ("PATCH", r"/repos/([^/]+/[^/]+)/issues/(\d+)", self._edit_issue),
+            ("POST", r"/repos/([^/]+/[^/]+)/labels", self._create_label),
         ]
         for route_method, pattern, handler in routes:
             match = re.fullmatch(pattern, path)
@@ -306,6 +322,65 @@ class FakeGitHub:
     def _list_check_runs(self, repo: Repo, sha: str, **_: Any) -> Response:
         runs = [c for c in repo.check_runs if c["head_sha"] == sha]
         return _json({"total_count": len(runs), "check_runs": runs})
+
+
+    # issues and labels
+    def _list_issues(self, repo: Repo, *, args: Any, **_: Any) -> Response:
+        state, labels = args.get("state", "open"), {x for x in args.get("labels", "").split(",") if x}
+        found = [i for i in repo.issues.values() if state in ("all", i["state"])
+                 and labels <= {label["name"] for label in i["labels"]}]
+        return _json(sorted(found, key=lambda i: i["number"], reverse=args.get("direction", "desc") == "desc"))
+
+    def _create_issue(self, repo: Repo, *, body: Any, **_: Any) -> Response:
+        refused = self._refuse("issues") or _check_issue(body, creating=True)
+        if refused:
+            return refused
+        number = repo.next_number()
+        for name in body.get("labels", []):  # GitHub creates a label it does not know
+            repo.labels.setdefault(name, {"name": name, "color": "ededed"})
+        issue = {"number": number, "title": body["title"], "body": body.get("body") or "", "state": "open",
+                 "state_reason": None, "labels": [repo.labels[name] for name in body.get("labels", [])],
+                 "url": f"{self.url}/repos/{repo.full_name}/issues/{number}",
+                 "html_url": f"https://github.example/{repo.full_name}/issues/{number}"}
+        repo.issues[number] = issue
+        return _json(issue, 201)
+
+    def _get_issue(self, repo: Repo, number: str, **_: Any) -> Response:
+        issue = repo.issues.get(int(number))
+        return _json(issue) if issue else _json({"message": "Not Found"}, 404)
+
+    def _edit_issue(self, repo: Repo, number: str, *, body: Any, **_: Any) -> Response:
+        refused = self._refuse("issues") or _check_issue(body, creating=False)
+        if refused:
+            return refused
+        issue = repo.issues.get(int(number))
+        if issue is None:
+            return _json({"message": "Not Found"}, 404)
+        issue.update({k: body[k] for k in ("title", "body", "state", "state_reason") if k in body})
+        return _json(issue)
+
+    def _create_label(self, repo: Repo, *, body: Any, **_: Any) -> Response:
+        refused = self._refuse("issues")
+        if refused:
+            return refused
+        if not isinstance(body, dict) or not isinstance(body.get("name"), str):
+            return _invalid("name is missing")
+        if body["name"] in repo.labels:
+            return _json({"message": "Validation Failed", "errors": [{"resource": "Label", "code": "already_exists",
+                                                                      "field": "name"}]}, 422)
+        repo.labels[body["name"]] = {"name": body["name"], "color": body.get("color", "ededed"),
+                                     "url": f"{self.url}/repos/{repo.full_name}/labels/{body['name']}"}
+        return _json(repo.labels[body["name"]], 201)
+
+
+def _check_issue(body: Any, *, creating: bool) -> Response | None:
+    if not isinstance(body, dict) or (creating and not isinstance(body.get("title"), str)):
+        return _invalid("title is missing")
+    if len(body.get("body") or "") > MAX_COMMENT:
+        return _invalid(f"body is too long (maximum is {MAX_COMMENT} characters)")
+    if body.get("state", "open") not in ("open", "closed"):
+        return _invalid("state is open or closed")
+    return None
 
 
 def _check_comment(body: Any) -> Response | None:

@@ -1,5 +1,6 @@
 """One issue for a failing nightly run: opened when it first fails, updated while it keeps failing,
-closed when it is green again. Found again by a hidden marker in its body, never duplicated."""
+closed when it is green again. Found again by a hidden marker in its body, never duplicated. Its
+body is scrubbed like everything else qa-actions posts (scrub.py: secrets, then personal data)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import TYPE_CHECKING, Literal
 
 from .categories import CATEGORY_ORDER
 from .model import RunResult
-from .pii import mask_pii
 from .render import format as fmt
+from .scrub import Scrubber
 
 if TYPE_CHECKING:
     from github.Issue import Issue
@@ -32,8 +33,12 @@ class IssueOutcome:
     number: int | None = None
 
 
-def render_issue(run: RunResult, run_url: str | None, key: str) -> str:
-    """The issue body: what failed, most severe first, with a link to the run. Pure."""
+def render_issue(run: RunResult, run_url: str | None, key: str, scrubber: Scrubber) -> str:
+    """The issue body: what failed, most severe first, with a link to the run. Pure.
+
+    The model is scrubbed before rendering (messages and test names come from tests and tools); the
+    last pass looks for the exact secret values only, as `qa report` does."""
+    run = scrubber.model(run)
     counts = Counter(p.category for p in run.problems)
     link = f"[run {run.run.run_id}]({run_url})" if run_url else f"run {run.run.run_id}"
     lines = [marker(key), f"The nightly QA {link} failed on `{run.run.commit or 'unknown commit'}`.", "",
@@ -52,7 +57,7 @@ def render_issue(run: RunResult, run_url: str | None, key: str) -> str:
     if len(ordered) > MAX_PROBLEMS:
         lines.append(f"- … and {len(ordered) - MAX_PROBLEMS} more: see `.errors/` in the run's artifacts")
     lines += ["", "This issue is updated by every failing nightly run and closed by the next green one."]
-    return mask_pii("\n".join(lines))[:MAX_BODY]
+    return scrubber.values("\n".join(lines))[:MAX_BODY]
 
 
 def _clip(text: str) -> str:
@@ -69,7 +74,7 @@ def find_open_issue(repo: Repository, key: str, label: str) -> Issue | None:
 
 
 def sync_issue(repo: Repository, run: RunResult, *, key: str, label: str, title: str,
-               run_url: str | None) -> IssueOutcome:
+               run_url: str | None, scrubber: Scrubber) -> IssueOutcome:
     """Open, update or close the nightly issue to match `run.verdict`."""
     from github import GithubException
 
@@ -81,7 +86,7 @@ def sync_issue(repo: Repository, run: RunResult, *, key: str, label: str, title:
         issue.create_comment(f"The nightly QA run is green again: {where}. Closing.")
         issue.edit(state="closed", state_reason="completed")
         return IssueOutcome("closed", issue.number)
-    body = render_issue(run, run_url, key)
+    body = render_issue(run, run_url, key, scrubber)
     if issue is not None:
         issue.edit(body=body)
         issue.create_comment(f"Still failing in {where}.")

@@ -145,9 +145,10 @@ def history_baseline(config: QaConfig, run: RunResult, notes: list[str]) -> Base
 
 def _dashboard(config: QaConfig, results: Path) -> str | None:
     """The published dashboard, else the workflow run's artifacts when this run rendered one there."""
+    from .dashboard import INDEX, default_dashboard_dir
     from .history.deltas import dashboard_link
 
-    if config.history.dashboard_url or (results / "dashboard" / "index.html").is_file():
+    if config.history.dashboard_url or (default_dashboard_dir(results) / INDEX).is_file():
         return dashboard_link(config.history.dashboard_url, os.environ)
     return None
 

@@ -38,8 +38,9 @@ from .sources import coverage_sources
 PYTEST_NO_TESTS = 5
 PYTEST_BROKEN = (3, 4)  # internal error, usage error
 PLUGIN_DIR = "plugin"
-# the pytest plugins of qa_actions.testing (entry points qa_env, qa_faults, qa_acid in pyproject.toml)
-TESTING_PLUGINS = ("qa_actions.testing.environment", "qa_actions.testing.faults", "qa_actions.testing.acid")
+# the pytest plugins of qa_actions.testing: entry-point name (pyproject.toml) -> module
+TESTING_PLUGINS = {"qa_env": "qa_actions.testing.environment", "qa_faults": "qa_actions.testing.faults",
+                   "qa_acid": "qa_actions.testing.acid"}
 
 
 @dataclass
@@ -141,7 +142,9 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
 def _standalone_plugins(folder: Path, env: dict[str, str]) -> list[str]:
     """qa-actions' fixtures for a project interpreter that lacks qa-actions (DESIGN.md keeps the two
     environments apart): `qa_actions.testing` needs nothing but pytest, so a copy of that package alone
-    goes next to the results and its plugins are loaded by name."""
+    goes next to the results and its plugins are loaded by name. Their entry-point names are blocked:
+    an interpreter whose qa-actions cannot be imported may still list its entry points (a stale or
+    editable install whose path is gone), and pytest would load the copy a second time under them."""
     from . import testing
 
     root = folder / PLUGIN_DIR
@@ -151,7 +154,7 @@ def _standalone_plugins(folder: Path, env: dict[str, str]) -> list[str]:
     (root / "qa_actions" / "__init__.py").write_text('"""qa-actions\' pytest fixtures alone, for a project '
                                                      'environment without qa-actions."""\n', encoding="utf-8")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
-    return [arg for plugin in TESTING_PLUGINS for arg in ("-p", plugin)]
+    return [arg for name, module in TESTING_PLUGINS.items() for arg in ("-p", f"no:{name}", "-p", module)]
 
 
 def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) -> tuple[list[str], dict[str, str]]:

@@ -25,13 +25,18 @@ GIT = ["git", "-c", "user.name=qa-actions tests", "-c", "user.email=tests@qa-act
 def tracked_files(root: Path) -> list[str]:
     done = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
                           capture_output=True, text=True, check=True)
-    return [name for name in done.stdout.split("\0") if name and (root / name).is_file()]
+    return [name for name in done.stdout.split("\0") if name and (root / name).exists()]
 
 
 def copy_tree(source: Path, target: Path, names: list[str]) -> None:
+    """Copy the files `names`; a symbolic link to a folder (the sample's safety-db, which points out of
+    the project) is copied as the folder it points to, so the copy stands alone."""
     for name in names:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / name, target / name)
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
+        else:
+            shutil.copy2(source / name, target / name)
 
 
 def for_act(text: str) -> str:
@@ -51,15 +56,16 @@ def qa_actions_copy(target: Path) -> Path:
 
 
 def pinned_actions() -> dict[str, str]:
-    """`owner/name@sha` of every third-party action our YAML pins -> its stand-in folder."""
+    """`owner/name@sha` of every third-party action our YAML pins -> its stand-in folder (an action in
+    a sub-folder, such as `actions/cache/restore`, is that sub-folder of the stand-in)."""
     found = {}
     for path in [REPO / "action.yml", *REPO.glob("actions/*/action.yml"), *REPO.glob(".github/workflows/*.yml")]:
-        for repository, _subpath, sha in THIRD_PARTY_USES.findall(path.read_text()):
-            name = repository.split("/")[1] if repository.startswith("actions/") else "upload-sarif"
+        for repository, subpath, sha in THIRD_PARTY_USES.findall(path.read_text()):
             if repository == "actions/checkout":
                 continue  # act checks out the local repository itself
-            standin = STANDINS / name
-            assert (standin / "action.yml").is_file(), f"no act stand-in for {repository} (used in {path})"
+            standin = STANDINS / repository.split("/")[1]
+            assert (standin / subpath.lstrip("/") / "action.yml").is_file(), \
+                f"no act stand-in for {repository}{subpath} (used in {path})"
             found[f"{repository}@{sha}"] = str(standin)
     return found
 
@@ -100,9 +106,11 @@ class ActRun:
                 if r.get("command") == "set-output" and r.get("job", "").startswith(job_prefix)
                 and r.get("stepID") == [step]}
 
-    def failed_steps(self) -> list[str]:
+    def failed_steps(self, job: str | None = None) -> list[str]:
+        """The steps that failed, of every job or of `job` (its name as `job_results` gives it, stripped)."""
         return [r["msg"].split("Failure - ", 1)[1].rsplit(" [", 1)[0] for r in self.records
-                if r.get("stepResult") == "failure" and "Failure - " in r.get("msg", "")]
+                if r.get("stepResult") == "failure" and "Failure - " in r.get("msg", "")
+                and (job is None or r.get("job", "").strip() == job)]
 
     def explain(self) -> str:
         """The tail of the log, for assertion messages."""
@@ -116,12 +124,14 @@ class ActSandbox:
     root: Path
     qa_copy: Path = field(init=False)
     artifacts: Path = field(init=False)
+    caches: Path = field(init=False)
     standins: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.qa_copy = qa_actions_copy(self.root / "qa-actions")
         self.artifacts = self.root / "artifacts"
         self.artifacts.mkdir()
+        self.caches = self.root / "caches"
         self.standins = pinned_actions()
 
     def consumer(self, name: str, workflows: dict[str, str], project: Path) -> Path:
@@ -149,6 +159,7 @@ class ActSandbox:
             "GITHUB_RUN_ID": str(run_id),
             "QA_ACTIONS_VENV": str(self.root / "qa-venv"),
             "QA_ACT_ARTIFACTS": str(self.artifacts),
+            "QA_ACT_CACHES": str(self.caches),
             "QA_ACT_STANDINS": str(STANDINS / "standins.py"),
             "QA_ACT_PYTHON_BASE": sysconfig.get_path("purelib"),
             **(env or {}),
@@ -184,8 +195,11 @@ def pull_request_event(repository: Path, number: int = 7) -> dict:
 
 
 def with_outputs_job(caller: str, job: str, outputs: list[str]) -> str:
-    """The caller workflow plus one job that prints the reusable workflow's outputs."""
-    lines = "".join(f"          echo \"{name}=${{{{ needs.{job}.outputs.{name} }}}}\"\n" for name in outputs)
+    """The caller workflow plus one job that prints the reusable workflow's outputs (through `env:`,
+    so JSON values keep their quotes)."""
+    variables = {name: f"OUT_{name.upper().replace('-', '_')}" for name in outputs}
+    env = "".join(f"          {var}: ${{{{ needs.{job}.outputs.{name} }}}}\n" for name, var in variables.items())
+    lines = "".join(f"          printf '%s\\n' \"{name}=${var}\"\n" for name, var in variables.items())
     return caller.rstrip() + f"""
 
   print-outputs:
@@ -193,12 +207,14 @@ def with_outputs_job(caller: str, job: str, outputs: list[str]) -> str:
     if: always()
     runs-on: ubuntu-latest
     steps:
-      - run: |
+      - env:
+{env}        run: |
 {lines}"""
 
 
 def printed_outputs(run: ActRun) -> dict[str, str]:
-    text = run.messages("print-outputs")
+    """What the job `with_outputs_job` added printed (act names it `<workflow name>/print-outputs`)."""
+    text = "\n".join(r.get("msg", "") for r in run.records if r.get("job", "").strip().endswith("/print-outputs"))
     return dict(re.findall(r"^(\w[\w-]*)=(.*)$", text, re.M))
 
 

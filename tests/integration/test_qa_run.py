@@ -84,6 +84,20 @@ def test_missing_tier_folder_is_skipped_not_failed(sample_project: Path, run_qa)
     assert "skipped (no tests (tests/chaos not found))" in done.stdout
 
 
+def test_all_and_none_select_every_enabled_tier_or_scan_or_nothing(sample_project: Path, run_qa) -> None:
+    pyproject = sample_project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "".join(f"\n[tool.qa.tiers.{name}]\nenabled = false\n"
+                                                         for name in ("unit", "integration", "chaos", "acid")))
+    done = run_qa("run", sample_project, "-q", "--tiers", "all", "--scans", "none")
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = results_of(sample_project)
+    assert (list(results["tiers"]), results["scans"]) == (["smoke"], {})
+    done = run_qa("run", sample_project, "-q", "--tiers", "none", "--scans", "all")
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = results_of(sample_project)
+    assert (results["tiers"], list(results["scans"])) == ({}, ["bandit", "safety", "test-data"])
+
+
 def test_malformed_junit_fed_to_collect(sample_project: Path, run_qa) -> None:
     assert run_qa("run", sample_project, "-q", "--tiers", "acid").returncode == 0
     (sample_project / "qa-results" / "acid" / "junit.xml").write_text("<testsuites><testcase>")

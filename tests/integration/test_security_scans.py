@@ -280,3 +280,11 @@ def test_an_unreachable_osv_service_is_critical(sample_project: Path, run_qa) ->
     deps = scan_of(sample_project, "deps")
     assert (deps["status"], deps["error_code"]) == ("error", "scan-error")
     assert deps["reason"].startswith("pip-audit exited with 1")
+
+
+@pytest.mark.parametrize("kind", ["bandit", "test-data"])
+def test_our_own_code_passes_the_scans_ci_runs_on_it(kind: str, run_qa, tmp_path: Path) -> None:
+    """ci.yml's `self` job scans qa-actions with `scans: all`; the scans that need no network run here too."""
+    repo = Path(__file__).resolve().parents[2]
+    done = run_qa("scan", "--project", repo, "--only", kind, "--results", tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr

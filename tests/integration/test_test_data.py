@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from qa_actions.config import load_config
 from qa_actions.environments import resolve_environment
 from qa_actions.interpreter import Interpreter
-from qa_actions.tier_runner import TierRun, pytest_invocation
+from qa_actions.tier_runner import TESTING_PLUGINS, TierRun, pytest_invocation
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "pii"
 SALT = {"QA_ANONYMIZE_SALT": "integration-test-salt-0123456789"}
@@ -175,20 +176,26 @@ def test_fixtures_in_plain_pytest_default_to_development(fixture_project: Path) 
 
 
 def test_plugin_file_alone_serves_an_interpreter_without_qa_actions(fixture_project: Path, tmp_path: Path) -> None:
-    """What `qa tier` does when the project's Python lacks qa-actions: load the plugin file by itself."""
+    """What `qa tier` does when the project's Python lacks qa-actions: load a copy of the plugins by
+    themselves. Our interpreter also lists qa-actions' entry points, as a stale install would: the copy
+    must still load once."""
     config = load_config(fixture_project)
     run = TierRun(config, "smoke", tmp_path / "results", echo=False,
                   environment=resolve_environment(config, "production"))
     bare = Interpreter(sys.executable, tuple(sys.version_info[:3]), frozenset({"pytest", "pytest_timeout"}))
     command, env = pytest_invocation(run, bare, ["tests/smoke"])
-    assert command[command.index("-p") + 1] == "qa_actions.testing.environment"
+    assert command[command.index("-p") + 1:][:3] == ["no:qa_env", "-p", "qa_actions.testing.environment"]
     copy = Path(env["PYTHONPATH"].split(os.pathsep)[0]) / "qa_actions"
     assert sorted(p.name for p in copy.iterdir()) == ["__init__.py", "testing"]
     for module in (copy / "testing").glob("*.py"):  # the fixtures need nothing of qa-actions but themselves
         assert "import qa_actions" not in module.read_text() and "from qa_actions" not in module.read_text()
     env |= {"EXPECT_ENV": "production"}
-    no_entry_points = ["-p", "no:qa_env", "-p", "no:qa_faults", "-p", "no:qa_acid"]
-    done = subprocess.run([*command, *no_entry_points], cwd=fixture_project, env=env, capture_output=True,
+    done = subprocess.run(command, cwd=fixture_project, env=env, capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stdout
     assert "qa environment: production" in done.stdout
+
+
+def test_the_standalone_plugins_are_the_registered_entry_points() -> None:
+    registered = {ep.name: ep.value for ep in entry_points(group="pytest11") if ep.value.startswith("qa_actions.")}
+    assert registered == TESTING_PLUGINS

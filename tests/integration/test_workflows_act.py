@@ -1,15 +1,13 @@
 """The reusable workflows, caller templates and composite actions, run for real with act.
 
-One act run per workflow (module fixtures), shared by the tests that look at it. Commands of
-other issues that are not on this branch yet (`PENDING`) make their steps fail with "No such
-command"; `assert_ran` accepts exactly that, and the tests that need those commands' effects are
-skipped until they exist (then they run, and `assert_ran` insists every job succeeds).
+One act run per workflow (module fixtures), shared by the tests that look at it. Every run talks to
+one loopback GitHub API (tests/github_api.py, `GITHUB_API_URL`), whose recorded requests and state
+the tests read: each consumer repository is its own repository there.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -24,32 +22,30 @@ from actrun import (
     with_inputs,
     with_outputs_job,
 )
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
-
-from qa_actions.cli import COMMANDS
+from github_api import FakeGitHub, start
 
 pytestmark = pytest.mark.act
 
 SAMPLE = REPO / "examples" / "sample-project"
 TIERS = ["unit", "integration", "chaos", "acid", "smoke"]
-PENDING = [name for name in ("scan", "report", "publish") if name not in COMMANDS]
-needs_report = pytest.mark.skipif("report" in PENDING, reason="needs `qa report` and `qa publish` (issue 4)")
+SCANS = ["bandit", "safety", "test-data"]
 PR_RUN, NIGHTLY_RUN, FORK_RUN, CI_RUN = 101, 102, 103, 104
 
 
 def assert_ran(run: ActRun, red: frozenset[str] = frozenset()) -> None:
-    """Every job succeeded but the `red` ones (which must fail), or failed only at a `qa` command
-    this branch does not have yet."""
-    missing = set(re.findall(r"No such command '([\w-]+)'", run.log))
-    assert missing <= set(PENDING), run.explain()
+    """Every job succeeded but the `red` ones, which must fail. act gives a matrix leg that finishes
+    after a red leg of the same matrix the result `failure` as well: such a leg counts by its steps."""
     results = {job.strip(): result for job, result in run.job_results().items()}
     assert all(results.get(job) == "failure" for job in red), run.explain()
-    failed = [job for job, result in results.items() if result != "success" and job not in red]
-    if not PENDING:
-        assert not failed, run.explain()
-    for job in failed:
-        assert "No such command" in run.messages(job), run.explain()
+    red_matrices = {job.split(" (")[0] for job in red if " (" in job}
+    failed = [job for job, result in results.items() if result != "success" and job not in red
+              and (run.failed_steps(job) or job.split(" (")[0] not in red_matrices)]
+    assert failed == [], run.explain()
+
+
+def check_runs(api: FakeGitHub, repository: str, head: str) -> list[str]:
+    """The names of the check runs created on `head`, in order."""
+    return [c["name"] for c in api.check_runs(repository) if c["head_sha"] == head]
 
 
 def read_json(path: Path) -> dict:
@@ -61,16 +57,29 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> ActSandbox:
     return ActSandbox(tmp_path_factory.mktemp("act"))
 
 
+@pytest.fixture(scope="module")
+def github() -> FakeGitHub:
+    """The loopback GitHub API every act run of this module publishes to."""
+    fake = start()
+    yield fake
+    fake.server.stop()
+
+
+def api_env(github: FakeGitHub) -> dict[str, str]:
+    return {"GITHUB_API_URL": github.url}
+
+
 def caller(template: str, **inputs: str) -> str:
     """A caller template from workflows/, as a consumer copies it, with a few inputs set: the
-    sample project runs its tests from src/ (nothing to install), and scans only once `qa scan` exists."""
+    sample project runs its tests from src/ (nothing to install)."""
     text = (REPO / "workflows" / template).read_text()
-    return with_inputs(text, {"install-command": "", **({"scans": "none"} if "scan" in PENDING else {}), **inputs})
+    return with_inputs(text, {"install-command": "", **inputs})
 
 
 # The single actions in a consumer's own job: two tiers (one with extra pytest arguments) with their
-# own artifact prefix, then the coverage gate over those artifacts. (act runs no job after a failed
-# one, so this job does not wait for the reusable workflow.)
+# own artifact prefix, then the coverage gate over those artifacts, and bandit with its SARIF sent
+# to code scanning. (act runs no job after a failed one, so this job does not wait for the reusable
+# workflow.)
 BUILDING_BLOCKS = """
   blocks:
     runs-on: ubuntu-latest
@@ -94,21 +103,27 @@ BUILDING_BLOCKS = """
         id: coverage
         uses: org/qa-actions/actions/coverage-gate@v1
         with: { artifact-pattern: "blocks-*", results-dir: merged }
+      - name: Security scan, SARIF to code scanning
+        id: scan
+        uses: org/qa-actions/actions/security-scan@v1
+        with: { scans: bandit, upload-sarif: "true", results-dir: scan-results, artifact-name: scan-bandit }
 """
 
 
 @pytest.fixture(scope="module")
-def pr_run(sandbox: ActSandbox) -> ActRun:
+def pr_run(sandbox: ActSandbox, github: FakeGitHub) -> ActRun:
     workflow = with_outputs_job(caller("pull-request.yml") + BUILDING_BLOCKS, "qa",
                                 ["verdict", "tests", "failed", "coverage"])
     repository = sandbox.consumer("ledger", {"qa.yml": workflow}, SAMPLE)
-    return sandbox.run(repository, "pull_request", pull_request_event(repository), run_id=PR_RUN)
+    return sandbox.run(repository, "pull_request", pull_request_event(repository), run_id=PR_RUN,
+                       env=api_env(github))
 
 
-def test_pull_request_runs_every_job_it_can(pr_run: ActRun) -> None:
+def test_pull_request_runs_every_job_green(pr_run: ActRun) -> None:
     assert_ran(pr_run)
     results = {job.strip(): result for job, result in pr_run.job_results().items()}
-    assert results["qa/qa/plan"] == "success"
+    assert {results[job] for job in ("qa/qa/plan", "qa/qa/security", "qa/qa/report", "QA/print-outputs")} == {
+        "success"}
     assert {job for job in results if "tier (" in job} == {f"qa/qa/tier ({t})-{i}" for i, t in enumerate(TIERS, 1)}
     assert all(results[job] == "success" for job in results if "tier (" in job)
 
@@ -129,8 +144,8 @@ def test_the_report_job_merges_every_artifact_and_gates(pr_run: ActRun, sandbox:
     assert all(tier["status"] == "passed" for tier in results["tiers"].values())
     assert results["verdict"] == "passed"
     assert (report / ".errors" / "errors.jsonl").read_text() == ""  # hidden folder uploaded on purpose
-    event = read_json(report / "qa-results" / "event.json")
-    assert event["pull_request"]["number"] == 7
+    assert {name: scan["status"] for name, scan in results["scans"].items()} == dict.fromkeys(SCANS, "passed")
+    assert results["scans"]["safety"]["targets"] == ["requirements.txt"]  # offline, against the sample's database
     outputs = pr_run.outputs("qa/qa/report", "report")
     assert outputs["verdict"] == "passed"
     assert int(outputs["tests"]) == sum(t["counts"]["tests"] for t in results["tiers"].values()) > 100
@@ -151,44 +166,52 @@ def test_single_actions_in_a_job_of_ones_own(pr_run: ActRun, sandbox: ActSandbox
     assert coverage["unit"] == full["unit"] and coverage["integration"] < full["integration"]
 
 
-@needs_report
-def test_pull_request_workflow_outputs_and_job_summary(pr_run: ActRun) -> None:
+def test_security_scan_action_sends_its_sarif_to_code_scanning(pr_run: ActRun, sandbox: ActSandbox) -> None:
+    outputs = pr_run.outputs("QA/blocks", "scan")
+    assert (outputs["results-dir"], outputs["sarif"]) == ("./scan-results", "./scan-results/security.sarif")
+    uploaded = read_json(sandbox.artifacts / str(PR_RUN) / "code-scanning" / "qa-actions.sarif")
+    assert [run["tool"]["driver"]["name"] for run in uploaded["runs"]] == ["bandit"]
+    stored = sandbox.artifacts / str(PR_RUN) / "scan-bandit"
+    assert read_json(stored / "security" / "bandit" / "scan.json")["status"] == "passed"
+    assert read_json(stored / "security.sarif") == uploaded
+
+
+def test_pull_request_workflow_outputs_and_job_summary(pr_run: ActRun, sandbox: ActSandbox) -> None:
     outputs = printed_outputs(pr_run)
     assert outputs["verdict"] == "passed" and outputs["failed"] == "0"
-    assert int(outputs["tests"]) > 100
-    assert "unit" in pr_run.summaries("qa/qa/report")
+    assert int(outputs["tests"]) > 100 and set(json.loads(outputs["coverage"])) == {"unit", "integration"}
+    summary = pr_run.summaries("qa/qa/report")
+    written = (sandbox.artifacts / str(PR_RUN) / "qa-report" / "qa-results" / "job-summary.md").read_text()
+    assert summary == written + "\n"  # written once: by qa publish, which includes what qa report writes
 
 
-class IssuesApi:
-    """The GitHub endpoints `qa nightly-issue` uses, on a loopback server; records what it got."""
+def test_the_pull_request_gets_one_comment_and_a_check_run_per_tier_scan_and_gate(
+        pr_run: ActRun, sandbox: ActSandbox, github: FakeGitHub) -> None:
+    head = head_sha(sandbox.root / "ledger")
+    (comment,) = github.comments("acme/ledger", 7)
+    assert "<!-- qa-actions:" in comment["body"] and "passed" in comment["body"]
+    assert f"[📊 dashboard](https://github.com/acme/ledger/actions/runs/{PR_RUN}#artifacts)" in comment["body"]
+    names = check_runs(github, "acme/ledger", head)
+    assert sorted(names) == sorted([*(f"qa / {tier}" for tier in TIERS), "qa / security", "qa / coverage",
+                                    "qa / verdict"])
+    assert {c["conclusion"] for c in github.check_runs("acme/ledger")} == {"success"}
+    assert all(r.authorized for r in github.requests if r.path.startswith("/repos/acme/ledger/"))
 
-    def __init__(self, server: HTTPServer, repository: str) -> None:
-        self.server, self.created = server, []
-        base = f"/repos/{repository}"
-        server.expect_request(f"{base}/issues", method="GET").respond_with_json([])
-        server.expect_request(f"{base}/labels", method="POST").respond_with_json(
-            {"name": "qa-nightly", "color": "b60205", "url": server.url_for(f"{base}/labels/qa-nightly")}, status=201)
-        server.expect_request(f"{base}/issues", method="POST").respond_with_handler(self._create)
 
-    def _create(self, request: Request) -> Response:
-        body = request.get_json()
-        self.created.append(body)
-        return Response(json.dumps({"number": len(self.created), "title": body["title"], "body": body["body"],
-                                    "state": "open", "url": self.server.url_for("/issues/1")}),
-                        status=201, content_type="application/json")
+def test_the_report_job_records_the_history_renders_the_dashboard_and_caches_the_history(
+        pr_run: ActRun, sandbox: ActSandbox) -> None:
+    artifacts = sandbox.artifacts / str(PR_RUN)
+    assert "<title>" in (artifacts / "qa-report-dashboard" / "index.html").read_text()
+    assert not (artifacts / "qa-report" / "qa-results" / "dashboard").exists()  # its own artifact, not twice
+    (cached,) = (sandbox.caches / "acme" / "ledger").iterdir()
+    assert cached.name == f"qa-history-.-{PR_RUN}-1"
+    outputs = pr_run.outputs("qa/qa/report", "report")
+    assert (outputs["history-file"], outputs["dashboard"]) == ("qa-history.sqlite", "qa-results/dashboard")
+    assert "in qa-history.sqlite (1 runs)" in pr_run.messages("qa/qa/report")
 
 
 @pytest.fixture(scope="module")
-def github_api() -> HTTPServer:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def nightly(sandbox: ActSandbox, github_api: HTTPServer) -> tuple[ActRun, IssuesApi]:
+def nightly(sandbox: ActSandbox, github: FakeGitHub) -> ActRun:
     repository = sandbox.root / "ledger-nightly"
     workflow = with_outputs_job(caller("nightly.yml"), "nightly", ["verdict", "issue"])
     project = sandbox.consumer("ledger-nightly", {"nightly.yml": workflow}, SAMPLE)
@@ -196,45 +219,55 @@ def nightly(sandbox: ActSandbox, github_api: HTTPServer) -> tuple[ActRun, Issues
     smoke.write_text(smoke.read_text().replace('{"status": "ok"}', '{"status": "down"}'))
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + "\n[tool.qa.tiers.acid]\nenabled = false\n")
-    api = IssuesApi(github_api, "acme/ledger-nightly")
-    run = sandbox.run(repository, "schedule", repository_event(repository, schedule="17 3 * * *"),
-                      run_id=NIGHTLY_RUN, env={"GITHUB_API_URL": github_api.url_for("").rstrip("/")})
-    return run, api
+    return sandbox.run(repository, "schedule", repository_event(repository, schedule="17 3 * * *"),
+                       run_id=NIGHTLY_RUN, env=api_env(github))
 
 
-def test_nightly_runs_every_tier_even_disabled_ones(nightly: tuple[ActRun, IssuesApi], sandbox: ActSandbox) -> None:
-    run, _ = nightly
-    assert_ran(run, red=frozenset({"nightly/qa nightly/tier (smoke)-5", "nightly/qa nightly/report"}))
-    tier_jobs = [job.strip() for job in run.job_results() if "tier (" in job]
-    assert sorted(tier_jobs) == sorted(f"nightly/qa nightly/tier ({t})-{i}" for i, t in enumerate(TIERS, 1))
+def test_nightly_runs_every_tier_even_disabled_ones(nightly: ActRun, sandbox: ActSandbox) -> None:
+    assert_ran(nightly, red=frozenset({"nightly/qa nightly/tier (smoke)-5", "nightly/qa nightly/report"}))
+    tiers = [*TIERS, "load"]  # acid is disabled here and load by default: the nightly runs both
+    tier_jobs = [job.strip() for job in nightly.job_results() if "tier (" in job]
+    assert sorted(tier_jobs) == sorted(f"nightly/qa nightly/tier ({t})-{i}" for i, t in enumerate(tiers, 1))
     results = read_json(sandbox.artifacts / str(NIGHTLY_RUN) / "qa-report" / "qa-results" / "results.json")
+    assert list(results["tiers"]) == tiers
+    assert results["tiers"]["load"]["status"] == "passed" and results["tiers"]["acid"]["status"] == "passed"
     assert results["tiers"]["smoke"]["status"] == "failed" and results["verdict"] == "failed"
 
 
-def test_a_failing_nightly_opens_one_labelled_issue(nightly: tuple[ActRun, IssuesApi]) -> None:
-    run, api = nightly
-    (issue,) = api.created
-    assert issue["labels"] == ["qa-nightly"] and issue["title"] == "Nightly QA run failed"
-    assert "<!-- qa-actions:nightly:nightly -->" in issue["body"]
+def test_a_failing_nightly_opens_one_labelled_issue(nightly: ActRun, github: FakeGitHub) -> None:
+    (issue,) = github.issues("acme/ledger-nightly")
+    assert [label["name"] for label in issue["labels"]] == ["qa-nightly"] and issue["title"] == "Nightly QA run failed"
+    assert issue["state"] == "open" and "<!-- qa-actions:nightly:nightly -->" in issue["body"]
     assert "**smoke**: failed" in issue["body"] and "critical" in issue["body"]
     assert f"/acme/ledger-nightly/actions/runs/{NIGHTLY_RUN}" in issue["body"]
-    assert run.outputs("nightly/qa nightly/report", "issue") == {"issue-action": "opened", "issue-number": "1"}
+    assert nightly.outputs("nightly/qa nightly/report", "issue") == {"issue-action": "opened", "issue-number": "1"}
+    names = {c["name"]: c["conclusion"] for c in github.check_runs("acme/ledger-nightly")}
+    assert names["qa / smoke"] == "failure" and names["qa / load"] == "success" and names["qa / verdict"] == "failure"
+    assert github.comments("acme/ledger-nightly", 1) == []  # comment-mode off: nothing but the issue
 
 
 @pytest.fixture(scope="module")
-def fork_runs(sandbox: ActSandbox, pr_run: ActRun) -> dict[str, ActRun]:
+def fork_runs(sandbox: ActSandbox, pr_run: ActRun, github: FakeGitHub) -> dict[str, ActRun]:
     """report-fork.yml in the base repository, whose default branch has a stricter unit gate than
-    the pull request's run used: once for a fork's pull request, once for a same-repository one."""
+    the pull request's run used: twice for a fork's pull request (#7, open on the API, from
+    contributor:feature; the second run is a re-run), once for a same-repository one. The fork's
+    report artifact also carries a pyproject.toml that would lift the gate, as a fork's own workflow
+    could upload."""
     project = sandbox.consumer("ledger-base", {"fork-report.yml": caller("fork-report.yml")}, SAMPLE)
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + "\n[tool.qa.tiers.unit]\ncoverage = 99.9\n")
+    planted = sandbox.artifacts / str(PR_RUN) / "qa-report" / "pyproject.toml"
+    planted.write_text("[tool.qa.tiers.unit]\ncoverage = false\n")
+    github.add_pull("acme/ledger-base", 7, head_sha(project), head_repo="contributor/ledger")
     runs = {}
-    for who, head in (("fork", "contributor/ledger"), ("same-repository", "acme/ledger-base")):
-        workflow_run = {"id": PR_RUN, "event": "pull_request", "conclusion": "success", "head_branch": "feature",
-                        "head_sha": head_sha(project), "head_repository": {"full_name": head},
+    for who, head, run_id in (("fork", "contributor/ledger", FORK_RUN), ("re-run", "contributor/ledger", FORK_RUN + 20),
+                              ("same-repository", "acme/ledger-base", FORK_RUN + 10)):
+        workflow_run = {"id": PR_RUN, "name": "QA", "event": "pull_request", "conclusion": "success",
+                        "head_branch": "feature", "head_sha": head_sha(project),
+                        "head_repository": {"full_name": head, "owner": {"login": head.split("/")[0]}},
                         "actor": {"login": "contributor"}, "pull_requests": []}
         event = repository_event(project, action="completed", workflow_run=workflow_run)
-        runs[who] = sandbox.run(project, "workflow_run", event, run_id=FORK_RUN if who == "fork" else FORK_RUN + 10)
+        runs[who] = sandbox.run(project, "workflow_run", event, run_id=run_id, env=api_env(github))
     return runs
 
 
@@ -251,6 +284,21 @@ def test_fork_results_are_gated_by_the_base_branch_config(fork_runs: dict[str, A
     assert "Merge the results" not in messages  # collects nothing itself, runs none of the fork's code
 
 
+def test_the_fork_pull_request_gets_one_comment_and_check_runs(fork_runs: dict[str, ActRun],
+                                                                github: FakeGitHub) -> None:
+    assert_ran(fork_runs["re-run"])
+    (comment,) = github.comments("acme/ledger-base", 7)  # found from the workflow_run event, not the artifact
+    writes = [r.method for r in github.requests if r.path.startswith("/repos/acme/ledger-base/issues")
+              and r.method != "GET"]
+    assert writes == ["POST", "PATCH"]  # the re-run updated the comment
+    assert f"/actions/runs/{FORK_RUN + 20})" in comment["body"]
+    assert comment["body"].startswith("<!-- qa-actions:QA:publish -->") and "gate 99.9% ❌" in comment["body"]
+    head = github.repo("acme/ledger-base").pulls[7]["head"]["sha"]
+    checks = {c["name"]: c["conclusion"] for c in github.check_runs("acme/ledger-base") if c["head_sha"] == head}
+    assert checks["qa / coverage"] == "failure" and checks["qa / verdict"] == "failure"
+    assert checks["qa / unit"] in ("success", "failure") and set(checks) >= {f"qa / {t}" for t in TIERS}
+
+
 def test_same_repository_pull_requests_are_not_published_twice(fork_runs: dict[str, ActRun]) -> None:
     run = fork_runs["same-repository"]
     assert run.returncode == 0, run.explain()
@@ -258,16 +306,22 @@ def test_same_repository_pull_requests_are_not_published_twice(fork_runs: dict[s
 
 
 @pytest.fixture(scope="module")
-def ci_run(sandbox: ActSandbox) -> ActRun:
+def ci_run(sandbox: ActSandbox, github: FakeGitHub) -> ActRun:
     push = repository_event(sandbox.qa_copy, ref="refs/heads/main")
-    return sandbox.run(sandbox.qa_copy, "push", push, run_id=CI_RUN, workflow="ci.yml", job="sample")
+    return sandbox.run(sandbox.qa_copy, "push", push, run_id=CI_RUN, workflow="ci.yml", job="sample",
+                       env=api_env(github))
 
 
-def test_ci_dogfoods_the_root_action_on_the_sample_project(ci_run: ActRun, sandbox: ActSandbox) -> None:
+def test_ci_dogfoods_the_root_action_on_the_sample_project(ci_run: ActRun, sandbox: ActSandbox,
+                                                           github: FakeGitHub) -> None:
     assert_ran(ci_run)
     messages = ci_run.messages("ci/qa-actions on the sample project")
     assert "Successfully installed ledger" in messages  # the default install-command ran
+    assert messages.count("▶ scan bandit") == 1  # tiers and scans in one qa run, nothing scanned twice
     outputs = ci_run.outputs("ci/qa-actions on the sample project", "qa")
     assert outputs["verdict"] == "passed" and json.loads(outputs["coverage"])["unit"] >= 80
     results = read_json(sandbox.artifacts / str(CI_RUN) / "qa-report" / "qa-results" / "results.json")
-    assert list(results["tiers"]) == TIERS and results["verdict"] == "passed"
+    assert list(results["tiers"]) == TIERS and list(results["scans"]) == SCANS and results["verdict"] == "passed"
+    names = [c["name"] for c in github.check_runs("org/qa-actions")]
+    assert sorted(names) == sorted([*(f"qa / {t}" for t in TIERS), "qa / security", "qa / coverage", "qa / verdict"])
+    assert github.comments("org/qa-actions", 7) == []  # a push, comment-mode off

@@ -9,7 +9,7 @@ STANDINS = Path(__file__).resolve().parents[1] / "act" / "standins" / "standins.
 
 def action(name: str, workspace: Path, run_id: str = "1", **inputs: str) -> subprocess.CompletedProcess[str]:
     env = {"GITHUB_WORKSPACE": str(workspace), "GITHUB_RUN_ID": run_id, "GITHUB_OUTPUT": str(workspace / "out"),
-           "QA_ACT_ARTIFACTS": str(workspace / "store"),
+           "QA_ACT_ARTIFACTS": str(workspace / "store"), "QA_ACT_CACHES": str(workspace / "caches"),
            **{f"INPUT_{k.upper()}": v for k, v in inputs.items()}}
     return subprocess.run([sys.executable, str(STANDINS), name], env=env, capture_output=True, text=True, check=False)
 
@@ -28,6 +28,9 @@ def test_upload_skips_hidden_files_unless_asked_and_names_are_unique(tmp_path: P
     assert hidden.returncode == 0 and (tmp_path / "store" / "1" / "all" / "unit" / ".tier.json.tmp").is_file()
     empty = action("upload-artifact", tmp_path, NAME="none", PATH="missing", IF_NO_FILES_FOUND="error")
     assert empty.returncode == 1
+    some = action("upload-artifact", tmp_path, NAME="some", PATH="qa-results\n!qa-results/unit/junit.xml")
+    assert some.returncode == 0
+    assert [p.name for p in (tmp_path / "store" / "1" / "some" / "unit").iterdir()] == ["coverage.data"]
 
 
 def test_download_by_pattern_and_from_another_run(tmp_path: Path) -> None:
@@ -42,3 +45,21 @@ def test_download_by_pattern_and_from_another_run(tmp_path: Path) -> None:
     foreign = action("download-artifact", tmp_path, run_id="8", PATTERN="qa-report", PATH="fork", RUN_ID="7",
                      GITHUB_TOKEN="t", MERGE_MULTIPLE="true")
     assert foreign.returncode == 0 and (tmp_path / "fork" / "qa-report.txt").is_file()
+
+
+def test_cache_saves_a_key_once_and_restores_the_newest_prefix_match(tmp_path: Path) -> None:
+    history = tmp_path / "project" / "qa-history.sqlite"
+    history.parent.mkdir()
+    for key in ("qa-history-1", "qa-history-2"):
+        history.write_text(key)
+        assert action("cache-save", tmp_path, PATH="project/qa-history.sqlite", KEY=key).returncode == 0
+    history.write_text("later")
+    twice = action("cache-save", tmp_path, PATH="project/qa-history.sqlite", KEY="qa-history-2")
+    assert twice.returncode == 0 and "Unable to reserve cache" in twice.stdout
+    history.unlink()
+    done = action("cache-restore", tmp_path, PATH="project/qa-history.sqlite", KEY="qa-history-3",
+                  RESTORE_KEYS="qa-history-")
+    assert done.returncode == 0 and history.read_text() == "qa-history-2"
+    assert "cache-hit=false\n" in (tmp_path / "out").read_text()
+    missing = action("cache-restore", tmp_path, PATH="x", KEY="other", RESTORE_KEYS="other-")
+    assert missing.returncode == 0 and "Cache not found" in missing.stdout

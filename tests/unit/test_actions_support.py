@@ -14,10 +14,11 @@ from qa_actions import bootstrap
 from qa_actions.config import load_config, parse_config
 from qa_actions.errors import ConfigError
 from qa_actions.evaluate import evaluate
-from qa_actions.ghactions import export_variables, run_outputs, write_outputs
+from qa_actions.ghactions import export_variables, write_outputs
 from qa_actions.model import Counts, CoverageResult, Failure, RunInfo, RunResult, TierResult, save_results
 from qa_actions.plan import build_matrix, matrix_json, parse_shards
 from qa_actions.plugins import required_plugins
+from qa_actions.render.outputs import render_outputs
 
 
 def config_of(toml_tiers: dict) -> object:
@@ -32,7 +33,7 @@ def test_outputs_are_appended_and_multiline_values_fenced(tmp_path: Path) -> Non
     lines = out.read_text().splitlines()
     assert lines[0] == "verdict=passed"
     delimiter = lines[1].removeprefix("text<<")
-    assert lines[2:] == ["a", "b", delimiter] and delimiter.startswith("qa_")
+    assert lines[2:] == ["a", "b", delimiter] and delimiter.startswith("QA_")
     assert (tmp_path / "env").read_text() == "QA=/x/qa\n"
 
 
@@ -40,16 +41,17 @@ def test_outside_actions_nothing_is_written() -> None:
     assert write_outputs({"verdict": "passed"}, {}) is False
 
 
-def test_run_outputs_sum_tiers_and_count_problems() -> None:
+def test_outputs_sum_tiers_and_count_problems() -> None:
     unit = TierResult("unit", "failed", Counts(tests=10, passed=9, failed=1),
                       coverage=CoverageResult(percent=91.5, gate=80), failures=[Failure("t", "boom")])
     smoke = TierResult("smoke", "passed", Counts(tests=3, passed=2, skipped=1))
     run = RunResult(RunInfo("r", "t"), tiers={"unit": unit, "smoke": smoke})
-    outputs = run_outputs(evaluate(run, {}, "medium"))
+    outputs = render_outputs(evaluate(run, {}, "medium"))
     assert outputs["verdict"] == "failed"
     assert (outputs["tests"], outputs["passed"], outputs["failed"], outputs["skipped"]) == ("13", "11", "1", "1")
-    assert (outputs["high"], outputs["critical"]) == ("1", "0")
+    assert (outputs["problems-high"], outputs["problems-critical"]) == ("1", "0")
     assert json.loads(outputs["coverage"]) == {"unit": 91.5}
+    assert (outputs["coverage-unit"], outputs["coverage-smoke"]) == ("91.50", "")
 
 
 def test_matrix_has_one_entry_per_tier_and_shard() -> None:
@@ -83,6 +85,10 @@ def test_plan_command_sets_the_matrix_output(tmp_path: Path, run_qa) -> None:
     assert [e["tier"] for e in json.loads(every.stdout)["include"]][-1] == "load"
     unknown = run_qa("plan", "--project", tmp_path, "--tiers", "unit,nope")
     assert unknown.returncode == 2 and "unknown tier `nope`" in unknown.stderr
+    production = run_qa("plan", "--project", tmp_path, "--all", "--env", "production")
+    assert [e["tier"] for e in json.loads(production.stdout)["include"]] == ["smoke"]
+    refused = run_qa("plan", "--project", tmp_path, "--tiers", "unit", "--env", "production")
+    assert refused.returncode == 2 and "tier `unit` may not run against `production`" in refused.stderr
 
 
 def test_plugins_follow_each_tiers_settings() -> None:
@@ -113,7 +119,8 @@ def test_gate_options_and_outputs(tmp_path: Path, run_qa) -> None:
     out = tmp_path / "out"
     env = {"GITHUB_OUTPUT": str(out)}
     assert run_qa("gate", "--project", tmp_path, env=env).returncode == 1
-    assert "verdict=failed" in out.read_text()
+    outputs = out.read_text().splitlines()
+    assert "verdict=failed" in outputs and "problems-high=1" in outputs and 'coverage={"unit": 90.0}' in outputs
     out.unlink()
     assert run_qa("gate", "--project", tmp_path, "--coverage-only", env=env).returncode == 0
     assert "verdict=passed" in out.read_text()

@@ -16,20 +16,21 @@ from .options import fail_on_option, project_option, results_option, verdict_exi
 def gate(project: Path, results: Path | None, fail_on: str | None, coverage_only: bool) -> int:
     """Apply the gates to results.json, write .errors/, exit 1 when a gate fails.
 
-    In a GitHub Actions step it also sets the outputs `verdict`, the test counts (`tests`, `passed`,
-    `failed`, `errors`, `skipped`, `flaky`), the problems per category (`critical` … `low`) and
-    `coverage` (a JSON object of each tier's line coverage).
+    In a GitHub Actions step it also sets the outputs of `qa report` (docs/publishing.md): `verdict`
+    (with --coverage-only, that of the coverage gates), the test counts, `problems-<category>`,
+    `coverage` (a JSON object of each tier's line coverage) and `coverage-<tier>`.
     """
     from ..config import load_config
     from ..evaluate import coverage_verdict
-    from ..ghactions import run_outputs, write_outputs
+    from ..ghactions import write_outputs
     from ..pipeline import gate_results
     from ..render.console import render_table
+    from ..render.outputs import render_outputs
 
     config = load_config(project, fail_on)
     outcome = gate_results(config, config.results_path(results))
     verdict = coverage_verdict(outcome, config.fail_on) if coverage_only else outcome.verdict
-    write_outputs({**run_outputs(outcome), "verdict": verdict})
+    write_outputs({**render_outputs(outcome), "verdict": verdict})
     click.echo(render_table(outcome), nl=False)
     click.echo(f"problems: {config.errors_path}")
     return verdict_exit(verdict)

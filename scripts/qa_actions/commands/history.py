@@ -22,14 +22,17 @@ def add(project: Path, results: Path | None, history_file: Path | None) -> int:
     """Append the run in the results folder (results.json and the tiers' JUnit reports) to the history.
 
     A run already in the history (same run id) is replaced. The file is created when missing and
-    migrated (after a backup copy) when an older qa-actions wrote it.
+    migrated (after a backup copy) when an older qa-actions wrote it. In a GitHub Actions step it
+    also sets the output `history`, the file's path (for a later step that keeps it).
     """
     from ..config import load_config
+    from ..ghactions import write_outputs
     from ..history.record import add_results, describe
 
     config = load_config(project)
     target = config.history.path(config.project, history_file)
     added = add_results(config.results_path(results), target, config.history.keep_test_details)
+    write_outputs({"history": str(target)})
     click.echo(describe(added, target))
     return EXIT_OK
 

@@ -28,6 +28,7 @@ def nightly_issue(project: Path, results: Path | None, label: str, title: str, k
     from ..ghactions import write_outputs
     from ..model import load_results
     from ..nightly_issue import IssueOutcome, sync_issue
+    from ..scrub import Scrubber
 
     config = load_config(project)
     run = load_results(config.results_path(results) / "results.json")
@@ -47,7 +48,7 @@ def nightly_issue(project: Path, results: Path | None, label: str, title: str, k
                     lazy=True)
     try:
         outcome = sync_issue(client.get_repo(repository), run, key=key, label=label, title=title,
-                             run_url=run_url)
+                             run_url=run_url, scrubber=Scrubber.from_environ(env))
     except GithubException as exc:
         if exc.status in (403, 404):
             click.echo(f"::warning title=qa nightly-issue::GitHub refused ({exc.status}): give the job "

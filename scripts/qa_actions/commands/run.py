@@ -19,7 +19,8 @@ from .options import (
 @click.command()
 @click.argument("project", type=click.Path(path_type=Path, file_okay=False), default=Path())
 @tiers_option
-@click.option("--scans", "-s", help="Comma-separated scans to run: bandit, deps, test-data.")
+@click.option("--scans", "-s", help="Comma-separated scans to run: bandit, deps, test-data; `all` for every enabled"
+                                    " scan, `none` for none.")
 @env_option
 @results_option
 @base_option
@@ -30,8 +31,9 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     """Run every tier and scan of PROJECT, then collect, gate and print the table.
 
     Without --tiers and --scans every enabled tier and scan runs; with either, only what they name.
-    Tiers named with --tiers that the environment does not allow are refused (exit 2); without
-    --tiers, those tiers are reported as skipped.
+    `all` names every enabled tier (or scan), `none` none: `--tiers all --scans none` runs the tiers
+    alone. Tiers named with --tiers that the environment does not allow are refused (exit 2);
+    otherwise those tiers are reported as skipped.
     """
     from ..config import load_config
     from ..environments import refuse_disallowed, resolve_environment
@@ -44,10 +46,11 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     config = load_config(project, fail_on)
     env = resolve_environment(config, environment)
     everything = tiers is None and scans is None
-    names = config.select_tiers(names_list(tiers) or None) if everything or tiers else []
-    if tiers:
+    tier_names, scan_names = _chosen(tiers, everything), _chosen(scans, everything)
+    names = [] if tier_names == [] else config.select_tiers(tier_names)
+    if tier_names:
         refuse_disallowed(env, names)
-    kinds = select_scans(config, names_list(scans) or None) if everything or scans else []
+    kinds = [] if scan_names == [] else select_scans(config, scan_names)
     folder = config.results_path(results)
     fresh_results(folder)
     say(f"■ environment {env.name}: data {env.data_dir}{' (read-only)' if env.read_only else ''}")
@@ -63,3 +66,12 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
         history = config.history.path(config.project)
         click.echo(describe(add_results(folder, history, config.history.keep_test_details), history))
     return verdict_exit(outcome.verdict)
+
+
+def _chosen(text: str | None, everything: bool) -> list[str] | None:
+    """What --tiers or --scans selects: None for every enabled one, else the names ([] for none)."""
+    if text is None:
+        return None if everything else []
+    if text.strip() in ("all", "none"):
+        return None if text.strip() == "all" else []
+    return names_list(text)

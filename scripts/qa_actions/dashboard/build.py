@@ -9,9 +9,8 @@ from pathlib import Path
 from ..fsutil import atomic_write_text
 from ..history.store import open_history
 from ..render.dashboard import Assets, render_dashboard
+from . import INDEX
 from .model import DashboardModel, build_model
-
-INDEX = "index.html"
 
 
 def load_assets() -> Assets:

@@ -265,8 +265,8 @@ def _rewrite_tables(db: sqlite3.Connection, convert: Callable[[str, list[str], l
         column_list = ", ".join(f'"{_quote(c)}"' for c in columns)
         assignments = ", ".join(f'"{_quote(c)}" = ?' for c in columns)
         # identifiers come from the database's own schema and are quoted; values are parameters
-        select = f'SELECT rowid, {column_list} FROM "{_quote(table)}" WHERE rowid > ? ORDER BY rowid LIMIT ?'  # noqa: S608
-        update = f'UPDATE "{_quote(table)}" SET {assignments} WHERE rowid = ?'  # noqa: S608
+        select = f'SELECT rowid, {column_list} FROM "{_quote(table)}" WHERE rowid > ? ORDER BY rowid LIMIT ?'  # noqa: S608  # nosec B608
+        update = f'UPDATE "{_quote(table)}" SET {assignments} WHERE rowid = ?'  # noqa: S608  # nosec B608
         last = -(2**63)
         while True:
             rows = db.execute(select, (last, SQLITE_BATCH)).fetchall()

@@ -1,4 +1,7 @@
-"""Step outputs (`$GITHUB_OUTPUT`): the verdict, counts and coverage, for later steps and workflows."""
+"""Step outputs (`$GITHUB_OUTPUT`): the verdict, counts and coverage, for later steps and workflows.
+
+One set for every command that sets outputs (`qa gate`, `qa report`, `qa publish`), so an action's
+outputs mean the same whichever step they come from."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import json
 import re
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 
 from ..categories import CATEGORY_ORDER
 from ..model import Counts, RunResult
@@ -18,13 +22,17 @@ def output_name(text: str) -> str:
 
 
 def render_outputs(run: RunResult) -> dict[str, str]:
-    """`verdict`, total counts, problems per category, `coverage-<tier>`, `changed-lines-coverage`, and `json`."""
+    """`verdict`, total counts, problems per category, findings, `coverage` (a JSON object of each
+    measured tier's percent, for workflow outputs, which cannot have a name per tier),
+    `coverage-<tier>`, `changed-lines-coverage`, and `json`."""
     total = sum((t.counts for t in run.tiers.values()), Counts())
     categories = Counter(p.category for p in run.problems)
     outputs = {"verdict": run.verdict, **{k: str(v) for k, v in vars(total).items()},
                "problems": str(len(run.problems)),
                **{f"problems-{c}": str(categories.get(c, 0)) for c in CATEGORY_ORDER},
-               "findings": str(sum(len(s.findings) for s in run.scans.values()))}
+               "findings": str(sum(len(s.findings) for s in run.scans.values())),
+               "coverage": json.dumps({n: t.coverage.percent for n, t in run.tiers.items()
+                                       if t.coverage is not None and t.coverage.percent is not None}, sort_keys=True)}
     for name, tier in run.tiers.items():
         coverage = tier.coverage.percent if tier.coverage else None
         outputs[f"coverage-{output_name(name)}"] = "" if coverage is None else f"{coverage:.2f}"
@@ -40,7 +48,7 @@ def render_outputs(run: RunResult) -> dict[str, str]:
     return outputs
 
 
-def github_output_text(outputs: dict[str, str]) -> str:
+def github_output_text(outputs: Mapping[str, str]) -> str:
     """The `$GITHUB_OUTPUT` file format; a value with a line break uses a random here-document delimiter."""
     lines = []
     for name, value in outputs.items():

@@ -5,10 +5,13 @@ offline (act cannot fetch remote actions). Each stand-in keeps the behaviour our
   plugins resolve without downloads), `python-path`, `update-environment`, and setup-python's
   refusal when `cache: pip` finds no dependency file.
 - upload-artifact / download-artifact v4: artifacts are folders under $QA_ACT_ARTIFACTS/<run id>/;
-  hidden files are skipped unless `include-hidden-files`, names must be unique in a run, a
-  pattern downloads each artifact into its own folder unless `merge-multiple`, and another run's
-  artifacts need `github-token` with `run-id`.
-- codeql upload-sarif: the SARIF file is kept under the run's folder.
+  hidden files are skipped unless `include-hidden-files`, `!path` lines exclude a file or folder,
+  names must be unique in a run, a pattern downloads each artifact into its own folder unless
+  `merge-multiple`, and another run's artifacts need `github-token` with `run-id`.
+- codeql upload-sarif: the SARIF file is kept under the run's folder, as code-scanning/<category>.sarif.
+- cache/restore and cache/save v4: caches are folders under $QA_ACT_CACHES/<repository>/<key>/; a key is saved
+  once (a second save of it is refused with a warning), restore takes the exact key, else the
+  newest cache whose key starts with one of `restore-keys`.
 
 Called as `python3 standins.py ACTION` from the stand-in's action.yml with its inputs in INPUT_*.
 """
@@ -78,7 +81,9 @@ def _hidden(relative: Path) -> bool:
 
 def upload_artifact() -> None:
     name = inp("name", "artifact")
-    paths = [workspace() / p.strip() for p in inp("path").splitlines() if p.strip()]
+    lines = [p.strip() for p in inp("path").splitlines() if p.strip()]
+    paths = [workspace() / p for p in lines if not p.startswith("!")]
+    excluded = [(workspace() / p[1:]).resolve() for p in lines if p.startswith("!")]
     existing = [p for p in paths if p.exists()]
     root = Path(os.path.commonpath(existing)) if existing else workspace()
     if len(existing) == 1 and existing[0].is_file():
@@ -87,7 +92,8 @@ def upload_artifact() -> None:
     files = []
     for path in existing:
         candidates = [path] if path.is_file() else [f for f in path.rglob("*") if f.is_file()]
-        files += [f for f in candidates if hidden_ok or not _hidden(f.relative_to(root))]
+        files += [f for f in candidates if (hidden_ok or not _hidden(f.relative_to(root)))
+                  and not any(f.resolve().is_relative_to(x) for x in excluded)]
     if not files:
         if inp("if-no-files-found", "warn") == "error":
             fail(f"No files were found with the provided path: {inp('path')}. No artifacts will be uploaded.")
@@ -131,6 +137,46 @@ def upload_sarif() -> None:
     shutil.copy2(sarif, target)
 
 
+def caches() -> Path:
+    """This repository's caches (GitHub scopes them by repository)."""
+    return Path(ENV["QA_ACT_CACHES"]) / ENV.get("GITHUB_REPOSITORY", "local")
+
+
+def cache_save() -> None:
+    target = caches() / inp("key")
+    if target.exists():
+        print(f"::warning::Failed to save: Unable to reserve cache with key {inp('key')}, another job may be"
+              " creating this cache.")
+        return
+    saved = 0
+    for line in filter(None, (p.strip() for p in inp("path").splitlines())):
+        source = workspace() / line
+        if source.is_file():
+            (target / line).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / line)
+            saved += 1
+    if not saved:
+        print("::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist,"
+              " hence no cache is being saved.")
+        return
+    print(f"Cache saved with key: {inp('key')}")
+
+
+def cache_restore() -> None:
+    key = inp("key")
+    saved = sorted(caches().iterdir(), key=lambda p: p.stat().st_mtime_ns) if caches().is_dir() else []
+    prefixes = [p.strip() for p in inp("restore-keys").splitlines() if p.strip()]
+    exact = [p for p in saved if p.name == key]
+    matched = exact or [p for p in reversed(saved) if any(p.name.startswith(x) for x in prefixes)][:1]
+    output(cache_primary_key=key, cache_hit=str(bool(exact)).lower(),
+           cache_matched_key=matched[0].name if matched else "")
+    if not matched:
+        print(f"Cache not found for input keys: {', '.join([key, *prefixes])}")
+        return
+    shutil.copytree(matched[0], workspace(), dirs_exist_ok=True)
+    print(f"Cache restored from key: {matched[0].name}")
+
+
 if __name__ == "__main__":
     {"setup-python": setup_python, "upload-artifact": upload_artifact, "download-artifact": download_artifact,
-     "upload-sarif": upload_sarif}[sys.argv[1]]()
+     "upload-sarif": upload_sarif, "cache-restore": cache_restore, "cache-save": cache_save}[sys.argv[1]]()
