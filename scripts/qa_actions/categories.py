@@ -17,6 +17,8 @@ DEFAULT_CATEGORIES: dict[str, Category] = {
     "tier-error": "critical",
     "tier-timeout": "critical",
     "missing-tool": "critical",
+    "missing-shard": "critical",
+    "shard-mismatch": "critical",
     # test outcomes
     "test-failure": "high",
     "test-error": "high",

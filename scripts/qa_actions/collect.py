@@ -6,6 +6,7 @@ downloaded from several matrix jobs (one artifact per tier or shard) merge witho
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 from collections import defaultdict
@@ -21,6 +22,7 @@ from .load_stats import read_load
 from .manifest import COVERAGE_DATA, COVERAGE_JSON, JUNIT, MANIFEST, TierManifest, read_manifest
 from .model import Counts, CoverageResult, RunInfo, RunResult, ScanResult, TierResult
 from .schema import Rules, build, same_key
+from .sharding import Shard
 
 SCAN_MANIFEST = "scan.json"
 COMBINED = "combined"
@@ -36,15 +38,18 @@ class TierPart:
     junit: JUnitReport | None
 
 
-def collect(results: Path, run: RunInfo) -> RunResult:
-    """Build the model from everything under `results` (gates are applied later, by evaluate)."""
+def collect(results: Path, run: RunInfo, project: Path | None = None) -> RunResult:
+    """Build the model from everything under `results` (gates are applied later, by evaluate).
+
+    `project` holds the coverage configuration that combining shards' coverage reports with.
+    """
     if not results.is_dir():
         raise InputError(f"results folder {results} does not exist: run `qa tier` or `qa run` first")
     parts: dict[str, list[TierPart]] = defaultdict(list)
     for folder in tier_folders(results):
         part = read_part(folder)
         parts[part.manifest.tier].append(part)
-    tiers = {name: merge_tier(name, group, results) for name, group in parts.items()}
+    tiers = {name: merge_tier(name, group, results, project) for name, group in parts.items()}
     scans = {scan.name: scan for scan in read_scans(results)}
     return RunResult(run=run, tiers=tiers, scans=scans)
 
@@ -62,10 +67,15 @@ def read_part(folder: Path) -> TierPart:
     return TierPart(folder, manifest, junit)
 
 
-def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
-    """One TierResult from the tier's parts; shards add up, coverage is combined across them."""
+def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | None = None,
+               one_shard: bool = False) -> TierResult:
+    """One TierResult from the tier's parts; shards add up, coverage is combined across them.
+
+    `one_shard`: the parts are one shard seen alone (by `qa tier --shard`), so the others are not missed.
+    """
     manifests = [p.manifest for p in parts]
     reports = [p.junit for p in parts if p.junit is not None]
+    shard_problem = None if one_shard else check_shards(name, parts)
     result = TierResult(name=name, status="skipped", shards=len(parts), kind=manifests[0].kind)
     result.duration_s = max(m.duration_s for m in manifests)
     result.environment = next((m.environment for m in manifests if m.environment), None)
@@ -78,15 +88,53 @@ def merge_tier(name: str, parts: list[TierPart], results: Path) -> TierResult:
     loaded = next((p for p in parts if p.manifest.load is not None and p.manifest.status == "ran"), None)
     if loaded is not None and loaded.manifest.load is not None:
         result.load = read_load(loaded.folder, loaded.manifest.load)
-    result.status = _status(parts, result)
+    result.status = "error" if shard_problem else _status(parts, result)
     problem = next((m for m in manifests if m.status == "error"), None)
-    if problem is not None:
+    if shard_problem is not None:
+        result.error_code, result.reason = shard_problem
+    elif problem is not None:
         result.reason, result.error_code = problem.reason, problem.error_code
     elif result.status == "skipped":
         result.reason = manifests[0].reason
     if result.status in ("passed", "failed"):
-        result.coverage = _coverage(name, parts, results)
+        result.coverage = _coverage(name, parts, results, project)
     return result
+
+
+def check_shards(name: str, parts: list[TierPart]) -> tuple[str, str] | None:
+    """(problem code, reason) when a sharded tier's folders do not make one whole run, else None.
+
+    A tier error, not an input error: the rest of the run is still collected and reported.
+    """
+    labels = [p.manifest.shard for p in parts]
+    if all(label is None for label in labels):
+        return None  # unsharded folders of one tier (from several jobs) add up as before
+    where = ", ".join(str(p.folder) for p in parts)
+    stale = "remove the older ones or download each shard's folder of this run only"
+    if None in labels:
+        return "shard-mismatch", f"sharded and unsharded results of tier {name} ({where}): {stale}"
+    try:
+        shards = [Shard.parse(label) for label in labels if label is not None]
+    except ValueError as exc:
+        return "shard-mismatch", f"a tier.json of tier {name} has a bad `shard` ({exc}): {where}"
+    counts = sorted({s.count for s in shards})
+    if len(counts) > 1:
+        return "shard-mismatch", f"results of tier {name} from runs in {' and '.join(map(str, counts))} shards" \
+                                 f" ({where}): {stale}"
+    if len({p.manifest.shard_timings for p in parts}) > 1:
+        return "shard-mismatch", (f"the shards of tier {name} were split with different timings ({where}), so"
+                                  " some tests may have run twice or not at all: give every shard job the same"
+                                  " history or durations file")
+    seen = [s.index for s in shards]
+    twice = sorted({i for i in seen if seen.count(i) > 1})
+    if twice:
+        return "shard-mismatch", f"shard {twice[0]}/{counts[0]} of tier {name} has more than one results folder" \
+                                 f" ({where}): {stale}"
+    missing = [f"{i}/{counts[0]}" for i in range(1, counts[0] + 1) if i not in seen]
+    if missing:
+        return "missing-shard", (f"no results from shard {', '.join(missing)} of tier {name}: each shard's folder"
+                                 f" ({name}-KofN) must reach the results folder before `qa collect`")
+    return None
 
 
 def _add_experiments(result: TierResult, parts: list[TierPart]) -> None:
@@ -110,7 +158,7 @@ def _status(parts: list[TierPart], result: TierResult) -> str:
     return "skipped"
 
 
-def _coverage(name: str, parts: list[TierPart], results: Path) -> CoverageResult | None:
+def _coverage(name: str, parts: list[TierPart], results: Path, project: Path | None) -> CoverageResult | None:
     gate = next((p.manifest.coverage_gate for p in parts), None)
     measured = [p for p in parts if (p.folder / COVERAGE_JSON).is_file()]
     if not measured:
@@ -119,28 +167,40 @@ def _coverage(name: str, parts: list[TierPart], results: Path) -> CoverageResult
         report = measured[0].folder / COVERAGE_JSON
         result = read_coverage(report, gate)
     else:
-        result = combine_coverage([p.folder / COVERAGE_DATA for p in measured], results / COMBINED / name, gate)
+        result = combine_coverage([p.folder / COVERAGE_DATA for p in measured], results / COMBINED / name, gate,
+                                  project)
         report = results / COMBINED / name / COVERAGE_JSON
     result.report = report.relative_to(results).as_posix()
     return result
 
 
-def combine_coverage(data_files: list[Path], out: Path, gate: float | None) -> CoverageResult:
-    """Exact coverage of a sharded tier: combine the shards' data, then report once."""
+def combine_coverage(data_files: list[Path], out: Path, gate: float | None,
+                     project: Path | None = None) -> CoverageResult:
+    """Exact coverage of a sharded tier: combine the shards' data, then report once.
+
+    The report reads the measured source files and the project's coverage configuration (found in
+    `project` as pytest-cov finds it there: .coveragerc, setup.cfg, tox.ini, pyproject.toml), so
+    the job that collects needs the project checked out at the path the shards ran in.
+    """
     from coverage import Coverage
     from coverage.exceptions import CoverageException
 
     missing = [str(p) for p in data_files if not p.is_file()]
     if missing:
         raise InputError(f"cannot combine coverage: {missing[0]} is missing (upload coverage.data with each shard)")
+    out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    shards = [str(p.resolve()) for p in data_files]
+    # in the project, as pytest-cov ran: coverage.py reads its configuration there and names files relative to it
     try:
-        coverage = Coverage(data_file=str(out / COVERAGE_DATA))
-        coverage.combine([str(p) for p in data_files], keep=True, strict=True)
-        coverage.save()
-        coverage.json_report(outfile=str(out / COVERAGE_JSON))
+        with contextlib.chdir(project or Path()):
+            coverage = Coverage(data_file=str(out / COVERAGE_DATA))
+            coverage.combine(shards, keep=True, strict=True)
+            coverage.save()
+            coverage.json_report(outfile=str(out / COVERAGE_JSON))
     except CoverageException as exc:
-        raise InputError(f"cannot combine coverage of {len(data_files)} shards: {exc}") from None
+        raise InputError(f"cannot combine coverage of {len(data_files)} shards: {exc}"
+                         " (the project must be checked out where the shards ran)") from None
     return read_coverage(out / COVERAGE_JSON, gate)
 
 

@@ -30,7 +30,7 @@ RollbackStrategy = Literal["default", "always", "never", "deviated"]
 
 # keys that mean something for one kind of tier only; setting one on the other kind is an error
 PYTEST_KEYS = frozenset({"markers", "coverage", "branch", "timeout", "source", "pytest-args", "experiments",
-                         "rollback-strategy"})
+                         "rollback-strategy", "workers", "durations"})
 LOAD_KEYS = frozenset({"host", "start", "ready", "ready-timeout", "users", "spawn-rate", "run-time", "p95-ms",
                        "fail-ratio", "rps-min", "locust-args"})
 
@@ -52,6 +52,8 @@ class TierConfig:
     pytest_args: list[str] = field(default_factory=list)
     reruns: int = 0
     quarantine: list[str] = field(default_factory=list)
+    workers: int | str = 1
+    durations: str | None = None
     experiments: list[str] = field(default_factory=list)
     rollback_strategy: RollbackStrategy = "always"
     # kind = "load"
@@ -84,6 +86,8 @@ class TierConfig:
             raise ValueError("`paths` must name at least one folder")
         if self.reruns < 0:
             raise ValueError("`reruns` must be 0 (no reruns) or more")
+        if self.workers != "auto" and (isinstance(self.workers, str) or self.workers < 1):
+            raise ValueError("`workers` takes a number of processes (1: no pytest-xdist) or \"auto\" (one per CPU)")
         if any(Path(pattern).is_absolute() or ".." in Path(pattern).parts for pattern in self.experiments):
             raise ValueError("`experiments` takes glob patterns relative to the project, such as "
                              '"tests/chaos/experiments/*.json"')

@@ -68,7 +68,8 @@ class TierManifest:
     python: str | None = None
     python_version: str | None = None
     command: list[str] = field(default_factory=list)
-    shard: str | None = None
+    shard: str | None = None  # "K/N" for one shard of a tier
+    shard_timings: str | None = None  # where the timings that split the shards came from
     environment: str | None = None
     reruns: int = 0
     kind: str = "pytest"

@@ -76,7 +76,7 @@ def collect_results(config: QaConfig, results: Path, base: str | None = None) ->
 
     Changed-lines coverage compares with `base`, by default the base commit of the GitHub event.
     """
-    run = collect(results, current_run(config.project))
+    run = collect(results, current_run(config.project), config.project)
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
     base = base or read_github_env(os.environ).event.base_sha

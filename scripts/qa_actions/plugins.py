@@ -35,5 +35,11 @@ def required_plugins(config: QaConfig, tiers: list[str]) -> list[str]:
             names.append("pytest-cov")
         if tier.test_timeout is not None:
             names.append("pytest-timeout")
+        if tier.reruns:
+            names.append("pytest-rerunfailures")
+        if tier.workers != 1:
+            names.append("pytest-xdist")
+        if tier.kind == "pytest":
+            names.append("pytest-split")  # any pytest tier may run as shards (`qa tier --shard`); inert otherwise
     floors = _own_floors()
     return [floors.get(name, name) for name in dict.fromkeys(names)]

@@ -2,7 +2,7 @@
 or, for `kind = "load"`, locust against the configured target.
 
 Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.log`, `experiments/`,
-the locust statistics and `tier.json`.
+the locust statistics and `tier.json` (a shard writes `<results>/<tier>-<K>of<N>/`, see sharding.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from .chaos_runner import find_experiments, run_experiments
@@ -30,6 +31,7 @@ from .manifest import (
     write_manifest,
 )
 from .process import last_meaningful_line, run_streaming
+from .sharding import Shard, Timings, find_timings, pytest_split_args, remove_other_layouts
 from .sources import coverage_sources
 
 # pytest's documented exit codes
@@ -52,6 +54,7 @@ class TierRun:
     environment: Environment | None = None
     while_running: Callable[[], None] | None = None
     extra_args: list[str] = field(default_factory=list)  # from --pytest-args, after the tier's own
+    shard: Shard | None = None
 
     @property
     def tier(self) -> TierConfig:
@@ -59,7 +62,12 @@ class TierRun:
 
     @property
     def folder(self) -> Path:
-        return self.results / self.name
+        return self.results / (self.shard.folder_name(self.name) if self.shard else self.name)
+
+    @cached_property
+    def timings(self) -> Timings:
+        """Per-test seconds that balance the shards (looked up once)."""
+        return find_timings(self.config, self.name)
 
     @property
     def project(self) -> Path:
@@ -68,11 +76,12 @@ class TierRun:
 
 def run_tier(run: TierRun) -> TierManifest:
     """Run the tier and record what happened in `tier.json`; never raises for test outcomes."""
+    remove_other_layouts(run.results, run.name, run.shard)
     _reset(run.folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = TierManifest(tier=run.name, status="skipped", started=started, coverage_gate=run.tier.coverage_gate,
                             kind=run.tier.kind, environment=run.environment.name if run.environment else None,
-                            reruns=run.tier.reruns)
+                            reruns=run.tier.reruns, shard=run.shard.label if run.shard else None)
     deadline = time.monotonic() + run.tier.tier_timeout
     paths = [p for p in run.tier.paths if (run.project / p).exists()]
     experiments = find_experiments(run.project, run.tier.experiments) if run.tier.kind == "pytest" else []
@@ -89,7 +98,8 @@ def run_tier(run: TierRun) -> TierManifest:
             else:
                 if paths:
                     _execute(run, interpreter, paths, manifest)
-                if experiments and manifest.status != "error":
+                # experiments are not pytest tests and are not split: the first shard runs them
+                if experiments and manifest.status != "error" and (run.shard is None or run.shard.index == 1):
                     run_experiments(run, experiments, interpreter.executable, manifest, deadline)
         except MissingTool as exc:
             manifest.status, manifest.error_code, manifest.reason = "error", "missing-tool", str(exc)
@@ -109,6 +119,7 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
     command, env = pytest_invocation(run, interpreter, paths)
     manifest.python, manifest.python_version = interpreter.executable, ".".join(map(str, interpreter.version))
     manifest.command = command
+    manifest.shard_timings = run.timings.summary if run.shard else None
     outcome = run_streaming(
         command, cwd=run.project, env=env, log_path=run.folder / OUTPUT_LOG,
         timeout_s=run.tier.tier_timeout, echo=run.echo, while_running=run.while_running,
@@ -180,5 +191,11 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     if tier.reruns:
         interpreter.require("pytest_rerunfailures")
         command.append(f"--reruns={tier.reruns}")
+    if tier.workers != 1:
+        interpreter.require("xdist")
+        command += ["-n", str(tier.workers)]
+    if run.shard is not None:
+        interpreter.require("pytest_split")
+        command += pytest_split_args(run.shard, run.timings, folder)
     command += [*tier.pytest_args, *run.extra_args]
     return command, env

@@ -13,9 +13,9 @@ def test_installs_the_tier_plugins_into_a_fresh_project_environment(tmp_path: Pa
     done = run_qa("plugins", "--project", sample_project, "--tiers", "acid,smoke", "--install",
                   env={"QA_PYTHON": python}, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"installing into {python}: pytest>=8.0 pytest-timeout>=2.3" in done.stderr
-    probe = subprocess.run([python, "-c", "import pytest, pytest_timeout; print('ok')"], capture_output=True,
-                           text=True, check=False)
+    assert f"installing into {python}: pytest>=8.0 pytest-timeout>=2.3 pytest-split>=0.10" in done.stderr
+    probe = subprocess.run([python, "-c", "import pytest, pytest_timeout, pytest_split; print('ok')"],
+                           capture_output=True, text=True, check=False)
     assert probe.stdout.strip() == "ok", probe.stderr
     tier = run_qa("tier", "acid", "--project", sample_project, "-q", env={"QA_PYTHON": python})
     assert tier.returncode == 0, tier.stdout + tier.stderr

@@ -92,14 +92,18 @@ def test_plan_command_sets_the_matrix_output(tmp_path: Path, run_qa) -> None:
 
 
 def test_plugins_follow_each_tiers_settings() -> None:
-    config = config_of({"unit": {"coverage": 80}, "smoke": {"timeout": False}})
-    assert required_plugins(config, ["smoke"]) == ["pytest>=8.0"]
-    assert required_plugins(config, ["unit", "smoke"]) == ["pytest>=8.0", "pytest-cov>=5.0", "pytest-timeout>=2.3"]
+    config = config_of({"unit": {"coverage": 80, "workers": "auto"}, "smoke": {"timeout": False},
+                        "integration": {"reruns": 2}})
+    assert required_plugins(config, ["smoke"]) == ["pytest>=8.0", "pytest-split>=0.10"]
+    assert required_plugins(config, ["unit", "smoke"]) == ["pytest>=8.0", "pytest-cov>=5.0", "pytest-timeout>=2.3",
+                                                           "pytest-xdist>=3.6", "pytest-split>=0.10"]
+    assert "pytest-rerunfailures>=14.0" in required_plugins(config, ["integration"])
+    assert "pytest-split>=0.10" not in required_plugins(config, ["load"])
 
 
 def test_plugins_command_lists_requirements(sample_project: Path, run_qa) -> None:
     done = run_qa("plugins", "--project", sample_project, "--tiers", "smoke")
-    assert done.returncode == 0 and done.stdout.split() == ["pytest>=8.0", "pytest-timeout>=2.3"]
+    assert done.returncode == 0 and done.stdout.split() == ["pytest>=8.0", "pytest-timeout>=2.3", "pytest-split>=0.10"]
 
 
 def results_with(project: Path, tier: TierResult) -> Path:

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from qa_actions.collect import collect
+from qa_actions.collect import collect, combine_coverage, merge_tier, read_part
 from qa_actions.errors import InputError
+from qa_actions.evaluate import evaluate
 from qa_actions.manifest import TierManifest, write_manifest
 from qa_actions.model import RunInfo, load_results, save_results
 
@@ -14,11 +15,13 @@ RUN = RunInfo("r1", "2026-11-28T00:00:00+00:00")
 
 
 def tier_folder(root: Path, name: str, tier: str, junit: str | None = "pytest-xunit1.xml",
-                status: str = "ran", gate: float | None = None, coverage: float | None = None) -> Path:
+                status: str = "ran", gate: float | None = None, coverage: float | None = None,
+                shard: str | None = None, timings: str = "history [sha256 1]") -> Path:
     folder = root / name
     folder.mkdir(parents=True)
     write_manifest(folder, TierManifest(tier=tier, status=status, started="t", duration_s=2.0,
-                                        coverage_gate=gate, reason="why" if status != "ran" else None))
+                                        coverage_gate=gate, reason="why" if status != "ran" else None,
+                                        shard=shard, shard_timings=timings if shard else None))
     if junit:
         shutil.copy(DATA / junit, folder / "junit.xml")
     if coverage is not None:
@@ -47,6 +50,42 @@ def test_shards_add_up(tmp_path: Path) -> None:
     assert unit.shards == 2
     assert (unit.counts.tests, unit.counts.failed, unit.counts.errors) == (7, 2, 1)
     assert len(unit.failures) == 3
+
+
+def test_a_missing_shard_is_a_critical_problem(tmp_path: Path) -> None:
+    tier_folder(tmp_path / "job-1", "unit-1of3", "unit", shard="1/3")
+    tier_folder(tmp_path / "job-3", "unit-3of3", "unit", shard="3/3", junit="single-suite.xml")
+    tier_folder(tmp_path, "smoke", "smoke", junit="single-suite.xml")
+    run = collect(tmp_path, RUN)
+    unit = run.tiers["unit"]
+    assert (unit.status, unit.error_code, unit.shards, unit.counts.tests) == ("error", "missing-shard", 2, 7)
+    assert unit.reason.startswith("no results from shard 2/3 of tier unit")
+    assert run.tiers["smoke"].status == "failed"  # the rest of the run is still collected
+    evaluate(run, {}, "medium")
+    assert [p.category for p in run.problems if p.code == "missing-shard"] == ["critical"]
+    # `qa tier --shard` looks at its own shard alone
+    alone = merge_tier("unit", [read_part(tmp_path / "job-1" / "unit-1of3")], tmp_path, one_shard=True)
+    assert alone.status == "failed" and alone.error_code is None
+
+
+@pytest.mark.parametrize(
+    ("layouts", "message"),
+    [
+        ([("unit", None), ("unit-1of2", "1/2")], "sharded and unsharded results of tier unit"),
+        ([("unit-1of2", "1/2"), ("unit-2of3", "2/3")], "results of tier unit from runs in 2 and 3 shards"),
+        ([("a/unit-1of2", "1/2"), ("b/unit-1of2", "1/2"), ("unit-2of2", "2/2")],
+         "shard 1/2 of tier unit has more than one results folder"),
+        ([("unit-1of2", "1/2"), ("unit-2of2", "2/2", "none: split by test count [sha256 2]")],
+         "the shards of tier unit were split with different timings"),
+        ([("unit-1of2", "1/2"), ("unit-2of2", "3/2")], "a tier.json of tier unit has a bad `shard`"),
+    ],
+)
+def test_inconsistent_shards_are_a_critical_problem(tmp_path: Path, layouts: list[tuple], message: str) -> None:
+    for name, shard, *timings in layouts:
+        tier_folder(tmp_path, name, "unit", shard=shard, **({"timings": timings[0]} if timings else {}))
+    unit = collect(tmp_path, RUN).tiers["unit"]
+    assert (unit.status, unit.error_code, unit.coverage) == ("error", "shard-mismatch", None)
+    assert message in unit.reason
 
 
 def test_an_erroring_shard_makes_the_tier_error(tmp_path: Path) -> None:
@@ -101,3 +140,37 @@ def test_bad_manifest_is_named(tmp_path: Path) -> None:
 def test_missing_results_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         collect(tmp_path / "none", RUN)
+
+
+def shard_data(path: Path, source: Path, lines: list[int]) -> Path:
+    from coverage import CoverageData
+
+    data = CoverageData(basename=str(path))
+    data.add_lines({str(source): lines})
+    data.write()
+    return path
+
+
+def test_combined_coverage_uses_the_projects_configuration(tmp_path: Path) -> None:
+    """Shards executed lines {1, 2, 5} between them, of 4 statements; the project excludes `unused()`."""
+    project = tmp_path / "project"
+    (project / "pkg").mkdir(parents=True)
+    source = project / "pkg" / "__init__.py"
+    source.write_text("def add(a, b):\n    return a + b\n\n\ndef unused():\n    return 0\n")
+    shards = [shard_data(tmp_path / "a.data", source, [1, 2, 5]), shard_data(tmp_path / "b.data", source, [1, 5])]
+    plain = combine_coverage(shards, tmp_path / "plain", 80)
+    assert (plain.percent, plain.covered_lines, plain.num_statements) == (75.0, 3, 4)
+
+    (project / "pyproject.toml").write_text('[tool.coverage.report]\nexclude_lines = ["def unused"]\n')
+    configured = combine_coverage(shards, tmp_path / "configured", 80, project)
+    assert (configured.percent, configured.covered_lines, configured.num_statements) == (100.0, 2, 2)
+    report = json.loads((tmp_path / "configured" / "coverage.json").read_text())
+    assert list(report["files"]) == ["pkg/__init__.py"]  # relative to the project, as pytest-cov names them
+
+
+def test_combining_needs_every_shards_data_and_the_sources(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"b.data is missing \(upload coverage.data with each shard\)"):
+        combine_coverage([tmp_path / "b.data"], tmp_path / "out", 80)
+    gone = shard_data(tmp_path / "a.data", tmp_path / "deleted.py", [1])
+    with pytest.raises(InputError, match=r"cannot combine coverage of 1 shards: .*checked out where the shards ran"):
+        combine_coverage([gone], tmp_path / "out", 80)

@@ -3,8 +3,11 @@ from pathlib import Path
 
 import pytest
 
+from qa_actions.collect import collect
 from qa_actions.errors import InputError
 from qa_actions.junit import MAX_FAILURES, iter_cases, parse_junit
+from qa_actions.manifest import TierManifest, write_manifest
+from qa_actions.model import RunInfo
 
 DATA = Path(__file__).parents[1] / "data" / "junit"
 
@@ -49,10 +52,23 @@ def test_hostile_xml_is_refused(name: str) -> None:
         parse_junit(DATA / name)
 
 
+def test_a_dtd_is_refused_wherever_the_prolog_ends(tmp_path: Path) -> None:
+    """The DTD check reads the prolog in chunks: a declaration after 100 KB of comments is still found,
+    one without any entity is refused too, and a long prolog without one is fine."""
+    path = tmp_path / "junit.xml"
+    comment = "<!--" + "x" * 100_000 + "-->"
+    path.write_text(f"<?xml version='1.0'?>{comment}<!DOCTYPE testsuite><testsuite><testcase name='a'/></testsuite>")
+    with pytest.raises(InputError, match="refused: the file declares a DTD"):
+        parse_junit(path)
+    path.write_text(f"<?xml version='1.0'?>{comment}<testsuite><testcase name='a'>&amp;</testcase></testsuite>")
+    assert parse_junit(path).counts.passed == 1
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         ("", "the file is empty or cut short"),
+        ("<testsuite><testcase name='a'>&xxe;</testcase></testsuite>", "malformed XML (undefined entity"),
         ("<testsuites><testsuite><testcase name='a'>", "the file is empty or cut short"),
         ("<testsuites><testcase></testsuites>", "malformed XML (mismatched tag"),
         ("<html><body/></html>", "not a JUnit report (root element <html>)"),
@@ -112,6 +128,28 @@ def test_memory_does_not_grow_with_passing_tests(tmp_path: Path) -> None:
     write_cases(large, 20_000)
     assert parse_junit(large).counts.tests == 20_001
     assert peak_memory(large) < 2 * peak_memory(small) + 512 * 1024
+
+
+def collector_peak(results: Path) -> int:
+    tracemalloc.start()
+    try:
+        run = collect(results, RunInfo("r", "2026-11-28T00:00:00+00:00"))
+        return tracemalloc.get_traced_memory()[1] if run.tiers["unit"].counts.failed == 1 else -1
+    finally:
+        tracemalloc.stop()
+
+
+def test_collector_memory_does_not_grow_with_passing_tests(tmp_path: Path) -> None:
+    """`qa collect` as a whole (manifest, report, merge), not only the parser: 10x the passing tests,
+    about the same peak (holding each passing case would add several MB)."""
+    peaks = []
+    for count in (2_000, 20_000):
+        tier = tmp_path / str(count) / "unit"
+        tier.mkdir(parents=True)
+        write_manifest(tier, TierManifest(tier="unit", status="ran", started="t"))
+        write_cases(tier / "junit.xml", count)
+        peaks.append(collector_peak(tmp_path / str(count)))
+    assert 0 < peaks[1] < 2 * peaks[0] + 512 * 1024
 
 
 # Both reports were written by real runs (pytest 9.2, pytest-rerunfailures 16.7, `--reruns 2`,

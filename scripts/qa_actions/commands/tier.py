@@ -7,12 +7,22 @@ from pathlib import Path
 
 import click
 
+from ..sharding import Shard
 from .options import env_option, fail_on_option, project_option, quiet_option, results_option, verdict_exit
 
 
 def _load_collector() -> None:
     """Import the collector on a side thread while the tests run, instead of after them."""
     threading.Thread(target=importlib.import_module, args=("qa_actions.collect",), daemon=True).start()
+
+
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
+    if value is None:
+        return None
+    try:
+        return Shard.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
 
 
 @click.command()
@@ -23,12 +33,16 @@ def _load_collector() -> None:
 @quiet_option
 @fail_on_option
 @click.option("--pytest-args", default="", help="More pytest arguments (shell syntax), after the tier's own.")
+@click.option("--shard", callback=_shard, metavar="K/N",
+              help="Run only the K-th of N parts of the tier, balanced by duration (pytest-split); writes"
+                   " <results>/<NAME>-<K>of<N>/. `qa collect` merges the parts and applies the coverage gate.")
 def tier(name: str, project: Path, environment: str | None, results: Path | None, quiet: bool, fail_on: str | None,
-         pytest_args: str) -> int:
+         pytest_args: str, shard: Shard | None) -> int:
     """Run one tier NAME with pytest; writes <results>/<NAME>/junit.xml, coverage.json and tier.json.
 
-    Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate; exits 2
-    when the environment does not allow the tier (production runs smoke only by default).
+    Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate (the gate
+    of a shard is applied by `qa collect`, over all shards); exits 2 when the environment does not
+    allow the tier (production runs smoke only by default) or --shard is not K/N with 1 <= K <= N.
     """
     from ..config import load_config
     from ..environments import refuse_disallowed, resolve_environment
@@ -36,6 +50,9 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
 
     config = load_config(project, fail_on)
     config.select_tiers([name])
+    if shard is not None and config.tiers[name].kind == "load":
+        raise click.BadParameter(f"tier {name} is a load tier, one locust run: only pytest tiers are sharded",
+                                 param_hint="'--shard'")
     prefetch(project_python(config.python))  # answers while the rest loads
     env = resolve_environment(config, environment)
     refuse_disallowed(env, [name])
@@ -43,18 +60,24 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     from ..tier_runner import TierRun, run_tier
 
     folder = config.results_path(results)
-    run_tier(TierRun(config, name, folder, echo=not quiet, environment=env, while_running=_load_collector,
-                     extra_args=_split(pytest_args)))
+    run = TierRun(config, name, folder, echo=not quiet, environment=env, while_running=_load_collector,
+                  extra_args=_split(pytest_args), shard=shard)
+    manifest = run_tier(run)
 
     from ..collect import merge_tier, read_part
     from ..evaluate import evaluate
     from ..model import RunInfo, RunResult
     from ..render.console import render_table
 
-    tier_result = merge_tier(name, [read_part(folder / name)], folder)
+    tier_result = merge_tier(name, [read_part(run.folder)], folder, one_shard=shard is not None)
+    if shard is not None and tier_result.coverage is not None:
+        tier_result.coverage.gate = None  # one shard covers part of the code: the gate waits for all of them
     outcome = RunResult(run=RunInfo(run_id="tier", time=""), tiers={name: tier_result})
     evaluate(outcome, config.categories, config.fail_on, config.quarantine())
     click.echo("\n" + render_table(outcome), nl=False)
+    if shard is not None:
+        click.echo(f"shard {shard.label} of {name} in {run.folder} (timings: {manifest.shard_timings or 'not used'});"
+                   f" `qa collect` merges all {shard.count} shards and applies the coverage gate")
     return verdict_exit(outcome.verdict)
 
 
