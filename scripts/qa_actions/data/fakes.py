@@ -33,6 +33,8 @@ def _normalise(kind: str, value: str) -> str:
     if kind == "iban":
         return value.replace(" ", "").upper()
     if kind in ("ip", "ipv4", "ipv6"):
+        if ":" not in value:  # IPv4 has one spelling (ipaddress refuses leading zeros): spare the parse
+            return value.strip()
         try:
             return ipaddress.ip_address(value.strip()).compressed
         except ValueError:
@@ -40,6 +42,7 @@ def _normalise(kind: str, value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
+@functools.lru_cache(maxsize=4096)  # called with Faker's first names and surnames: a small, fixed set
 def _ascii(text: str) -> str:
     """Letters an e-mail local part can hold: `Müller-Lüdenscheidt` -> `mullerludenscheidt`."""
     return "".join(c for c in unicodedata.normalize("NFKD", text).lower() if c.isascii() and c.isalnum())
@@ -49,7 +52,7 @@ class Pseudonymizer:
     """Fakes for one salt and locale; `fake` is cached, so repeated values cost one lookup."""
 
     def __init__(self, salt: str, locale: str = "en_US", cache_size: int = CACHE_SIZE) -> None:
-        self._key = salt.encode()
+        self._keyed = hmac.new(salt.encode(), digestmod=hashlib.sha256)  # copied per value: the key set up once
         try:
             person = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ModuleNotFoundError:
@@ -68,7 +71,9 @@ class Pseudonymizer:
 
     def _fake(self, kind: str, value: str) -> str:
         family = "ip" if kind in ("ipv4", "ipv6") else kind  # an address gets one fake, found or configured
-        digest = hmac.new(self._key, f"{family}\0{_normalise(kind, value)}".encode(), hashlib.sha256).digest()
+        keyed = self._keyed.copy()
+        keyed.update(f"{family}\0{_normalise(kind, value)}".encode())
+        digest = keyed.digest()
         return self._makers[kind](value, digest)
 
     def scrub(self, text: str, detectors: Iterable[str], counts: Counter[str]) -> str:
@@ -136,11 +141,7 @@ class Pseudonymizer:
         return "".join(next(fake) if c.isdigit() else c for c in value.strip())
 
     def _ip(self, value: str, digest: bytes) -> str:
-        try:
-            version = ipaddress.ip_address(value.strip()).version
-        except ValueError:
-            version = 6 if ":" in value else 4
-        network = IPV4_FAKE_NET if version == 4 else IPV6_FAKE_NET
+        network = IPV6_FAKE_NET if ":" in value else IPV4_FAKE_NET  # every IPv6 spelling has a colon, no IPv4 one
         host_bits = network.max_prefixlen - network.prefixlen
         offset = int.from_bytes(digest[:16], "big") % (2 ** host_bits - 2) + 1
         return str(network.network_address + offset)
