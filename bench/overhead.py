@@ -12,10 +12,13 @@ The suite (`--suite generated`, the default) is generated: 80 modules of plain b
 (parse, validate, aggregate, render and checksum records) with 25 tests each, 2,000 tests and
 about 8 s of pure-Python work under 3.11 here, so the fixed start-up of pytest and qa (about
 0.5 s) does not hide the per-line cost of coverage. `--suite sample` uses the sample project's
-unit tier instead (201 tests, about 2 s: start-up dominates).
+unit tier instead (206 tests, about 2 s: start-up dominates), where the target is looser:
+`qa tier` adds under 10 % to plain `pytest --cov`.
 
 Wall time is what the targets are about; CPU time (user + system of every process, from
-getrusage) is printed too, because on a shared machine it varies much less with the load.
+getrusage) is printed too, because on a shared machine it varies much less with the load. Each is
+given as the median and as the fastest round: on a noisy machine the same command varies by 15 %
+from run to run, and the fastest round is the least disturbed measure of what a variant costs.
 
     python bench/overhead.py                         # pyenv venvs of this version, 3.12 and 3.13; 5 rounds
     python bench/overhead.py --python 3.12 --rounds 9
@@ -47,6 +50,10 @@ SAMPLE = REPO / "examples" / "sample-project"
 DEFAULT_VERSIONS = (THIS_VERSION, "3.12", "3.13")
 MODULES = 80
 TARGET_COV, TARGET_PLAIN = 1.05, 1.15
+TARGET_COV_SAMPLE = 1.10  # a 2 s tier: qa's fixed start-up weighs more
+# what is printed: medians, and the fastest round, which timeit's advice takes as the cost itself
+# (slower rounds are the machine's other work); the targets are judged on both, the medians first
+KINDS = {"wall": "wall, median", "cpu": "cpu, median", "wall min": "wall, fastest", "cpu min": "cpu, fastest"}
 
 MODULE = '''"""Generated workload module {k}: parse, validate, aggregate and render records."""
 
@@ -163,7 +170,7 @@ def variants(python: str, project: Path, tests: str, source: str) -> dict[str, l
     }
 
 
-Times = dict[str, dict[str, dict[str, float]]]  # interpreter -> variant -> "wall" | "cpu" -> median seconds
+Times = dict[str, dict[str, dict[str, float]]]  # interpreter -> variant -> "wall" | "cpu" | "wall min" | ... -> s
 
 
 def measure(pythons: list[str], project: Path, tests: str, source: str, rounds: int) -> Times:
@@ -181,7 +188,8 @@ def measure(pythons: list[str], project: Path, tests: str, source: str, rounds: 
             for name, command in commands.items():
                 samples[python][name].append(timed(command, project, envs[python]))
         print(f"round {round_number}/{rounds} done (load {load_average()})", file=sys.stderr)
-    return {p: {name: {"wall": statistics.median(w for w, _ in values), "cpu": statistics.median(c for _, c in values)}
+    return {p: {name: {"wall": statistics.median(w for w, _ in values), "cpu": statistics.median(c for _, c in values),
+                       "wall min": min(w for w, _ in values), "cpu min": min(c for _, c in values)}
                 for name, values in by_name.items()} for p, by_name in samples.items()}
 
 
@@ -207,25 +215,26 @@ def main() -> None:
         project = Path(tmp) / "project"
         if args.suite == "sample":
             shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("qa-results", ".errors", "__pycache__"))
-            tests, source, what = "tests/unit", "src/ledger", "the sample project's unit tier (201 tests)"
+            tests, source, what = "tests/unit", "src/ledger", "the sample project's unit tier (206 tests)"
         else:
             generated_project(project, args.modules)
             tests, source = "tests/unit", "src/workload"
             what = f"a generated suite of {args.modules * 25} tests in {args.modules} modules"
         print(f"{what}; median of {args.rounds} interleaved rounds; load average {load_average()} before")
         times = measure(pythons, project, tests, source, args.rounds)
+        target_cov = TARGET_COV_SAMPLE if args.suite == "sample" else TARGET_COV
         print(f"load average after: {load_average()}\n")
         versions = {python: version_of(python) for python in pythons}
-        for kind in ("wall", "cpu"):
-            print(f"{kind} time   {'plain':>8} {'--cov':>8} {'qa tier':>8} {'qa/--cov':>9} {'qa/plain':>9}  targets")
+        for kind, label in KINDS.items():
+            print(f"{label:<14} {'plain':>8} {'--cov':>8} {'qa tier':>8} {'qa/--cov':>9} {'qa/plain':>9}  targets")
             for python in pythons:
                 t = {name: values[kind] for name, values in times[python].items()}
                 plain, cov, qa = t["plain"], t["plain --cov"], t["qa tier"]
-                verdicts = [f"qa/--cov <= {TARGET_COV:.2f}: {'met' if qa / cov <= TARGET_COV else 'MISSED'}"]
+                verdicts = [f"qa/--cov <= {target_cov:.2f}: {'met' if qa / cov <= target_cov else 'MISSED'}"]
                 if versions[python] >= (3, 12):
                     verdicts.append(f"qa/plain <= {TARGET_PLAIN:.2f}: "
                                     f"{'met' if qa / plain <= TARGET_PLAIN else 'MISSED'}")
-                print(f"{'.'.join(map(str, versions[python])):<9} {plain:>7.2f}s {cov:>7.2f}s {qa:>7.2f}s"
+                print(f"{'.'.join(map(str, versions[python])):<14} {plain:>7.2f}s {cov:>7.2f}s {qa:>7.2f}s"
                       f" {qa / cov:>9.3f} {qa / plain:>9.3f}  {'; '.join(verdicts)}")
             print()
 

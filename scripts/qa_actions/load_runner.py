@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import load_target
 from .manifest import LOCUST_FAILURES_CSV, LOCUST_JSON, LOCUST_PREFIX, OUTPUT_LOG, TARGET_LOG, LoadRun, TierManifest
 from .process import last_meaningful_line, run_streaming
 from .tool_env import python_module_command, tool_environment
@@ -26,6 +25,8 @@ LOAD_FILES = (LOCUST_JSON, LOCUST_FAILURES_CSV, f"{LOCUST_PREFIX}_stats.csv", f"
 
 def run_load(run: TierRun, paths: list[str], python: str, manifest: TierManifest, deadline: float) -> None:
     """Start the target if configured, run locust for `run-time` seconds, stop the target; record it all."""
+    from . import load_target  # urllib: only load tiers pay for importing it
+
     tier, folder = run.tier, run.folder.resolve()
     command = python_module_command("locust", "locust")
     started = time.monotonic()

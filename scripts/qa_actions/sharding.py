@@ -17,16 +17,17 @@ import hashlib
 import json
 import re
 import shutil
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .config import QaConfig
 from .errors import InputError
 from .fsutil import atomic_write_text, read_limited
 from .manifest import MANIFEST
+
+if TYPE_CHECKING:
+    from .config import QaConfig
 
 MAX_SHARDS = 256
 HISTORY_RUNS = 5  # each test's duration is its median over this many recent runs
@@ -143,6 +144,8 @@ def read_durations(path: Path) -> dict[str, float]:
 
 def history_timings(history: Path, tier: str, runs: int = HISTORY_RUNS) -> Timings:
     """Each test's median duration over the last `runs` runs of `tier` that recorded per-test results."""
+    from statistics import median
+
     from .history.store import open_history
 
     with open_history(history) as store:
@@ -159,7 +162,7 @@ def history_timings(history: Path, tier: str, runs: int = HISTORY_RUNS) -> Timin
             if used >= runs:
                 break
         names = store.test_names(list(spent)) if spent else {}
-    seconds = {names[test][1]: statistics.median(ms) / 1000 for test, ms in spent.items()}
+    seconds = {names[test][1]: median(ms) / 1000 for test, ms in spent.items()}
     return Timings(f"history {history.name} ({used} runs, {len(seconds)} tests)", seconds)
 
 

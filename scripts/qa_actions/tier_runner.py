@@ -149,8 +149,8 @@ def _standalone_plugins(folder: Path, env: dict[str, str]) -> list[str]:
 
     root = folder / PLUGIN_DIR
     shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(Path(testing.__file__).parent, root / "qa_actions" / "testing",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    # __pycache__ too: copytree keeps the sources' times, so a project on qa's Python version skips compiling
+    shutil.copytree(Path(testing.__file__).parent, root / "qa_actions" / "testing")
     (root / "qa_actions" / "__init__.py").write_text('"""qa-actions\' pytest fixtures alone, for a project '
                                                      'environment without qa-actions."""\n', encoding="utf-8")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))

@@ -44,16 +44,18 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     of a shard is applied by `qa collect`, over all shards); exits 2 when the environment does not
     allow the tier (production runs smoke only by default) or --shard is not K/N with 1 <= K <= N.
     """
+    from ..interpreter import prefetch, project_python
+
+    prefetch(project_python(None))  # most projects name no interpreter: ask it while the config loads
     from ..config import load_config
     from ..environments import refuse_disallowed, resolve_environment
-    from ..interpreter import prefetch, project_python
 
     config = load_config(project, fail_on)
     config.select_tiers([name])
     if shard is not None and config.tiers[name].kind == "load":
         raise click.BadParameter(f"tier {name} is a load tier, one locust run: only pytest tiers are sharded",
                                  param_hint="'--shard'")
-    prefetch(project_python(config.python))  # answers while the rest loads
+    prefetch(project_python(config.python))  # a no-op unless `[tool.qa] python` names another one
     env = resolve_environment(config, environment)
     refuse_disallowed(env, [name])
 

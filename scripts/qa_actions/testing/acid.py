@@ -15,8 +15,6 @@ See docs/acid.md for examples.
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import os
 import re
 import sqlite3
@@ -27,11 +25,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
 from .faults import ManagedProcess
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 DATABASE_URL_ENV = "QA_DATABASE_URL"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -184,6 +185,9 @@ def run_concurrently(worker: Callable[..., Any], workers: int = 8, *, args: Sequ
     With `processes=True` the worker must be importable (a module-level function) and its arguments
     picklable; each process opens its own connection, as separate application servers would.
     """
+    import concurrent.futures  # here, not at the top: every pytest run loads this plugin
+    import multiprocessing
+
     if processes:
         context = multiprocessing.get_context("spawn")
         barrier = context.Barrier(workers)
@@ -216,7 +220,7 @@ def _released_by(barrier: threading.Barrier, worker: Callable[..., Any], index: 
     return worker(index, *args)
 
 
-def _gather(futures: list[concurrent.futures.Future[Any]], timeout_s: float) -> Outcome:
+def _gather(futures: list[Future[Any]], timeout_s: float) -> Outcome:
     outcome = Outcome()
     for future in futures:
         try:

@@ -26,11 +26,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 Target = str | tuple[object, str]
 _WRITE_MODES = frozenset("wax+")
@@ -270,11 +272,18 @@ class ManagedProcess:
         return self.process.poll()
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
+def _quiet_server(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A loopback server on a free port. http.server is imported here, not at the top: every pytest
+    run loads this plugin, few tests start a server."""
+    from http.server import ThreadingHTTPServer
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Clients that gave up (timeouts, resets) are what the faults are for, not errors to print."""
+    class QuietServer(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            """Clients that gave up (timeouts, resets) are what the faults are for, not errors to print."""
+
+    return QuietServer(("127.0.0.1", 0), handler)
 
 
 class FaultyHttp:
@@ -287,7 +296,7 @@ class FaultyHttp:
         self._mode = "answer"
         self._release = release
         self._lock = threading.Lock()
-        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
+        self._server = _quiet_server(self._handler())
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
 
@@ -329,6 +338,8 @@ class FaultyHttp:
             return self._mode, self._status, self._body, self._delay_s
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
+        from http.server import BaseHTTPRequestHandler
+
         server = self
 
         class Handler(BaseHTTPRequestHandler):
