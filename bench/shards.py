@@ -88,7 +88,7 @@ def qa(*args: str | Path, cwd: Path) -> float:
 
 
 def test_seconds(folder: Path) -> float:
-    from qa_actions.junit import iter_cases
+    from qa_actions.collect.junit import iter_cases
 
     return sum(case.duration_s for case in iter_cases(folder / "junit.xml"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa_actions.evaluate import evaluate
+from qa_actions.evaluate.gates import evaluate
 from qa_actions.model import (
     ChangedFile,
     ChangedLinesResult,

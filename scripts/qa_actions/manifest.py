@@ -8,25 +8,51 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from .errors import InputError
-from .fsutil import atomic_write_text, read_limited
+from .fsutil import atomic_write_text, read_json
+from .layout import (
+    LOCUST_PREFIX,
+    MANIFEST,
+    shard_folder,
+)
 from .schema import Rules, build, same_key
 
-MANIFEST = "tier.json"
-JUNIT = "junit.xml"
-COVERAGE_JSON = "coverage.json"
-COVERAGE_DATA = "coverage.data"
-OUTPUT_LOG = "output.log"
-EXPERIMENTS_DIR = "experiments"
-LOCUST_PREFIX = "locust"
-LOCUST_JSON = f"{LOCUST_PREFIX}.json"
-LOCUST_FAILURES_CSV = f"{LOCUST_PREFIX}_failures.csv"
-TARGET_LOG = "target.log"
 MAX_MANIFEST_BYTES = 1024 * 1024
+MAX_SHARDS = 256
+_SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Part `index` (1-based) of `count`."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """`K/N` as typed on the command line; ValueError says what is wrong."""
+        match = _SPEC.fullmatch(text)
+        if not match:
+            raise ValueError(f"expected K/N, such as 2/4 (the second of four shards), not {text!r}")
+        index, count = int(match[1]), int(match[2])
+        if not 1 <= count <= MAX_SHARDS:
+            raise ValueError(f"the number of shards must be between 1 and {MAX_SHARDS}, not {count}")
+        if not 1 <= index <= count:
+            raise ValueError(f"the shard must be between 1 and {count}, not {index}")
+        return cls(index, count)
+
+    @property
+    def label(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    def folder_name(self, tier: str) -> str:
+        return shard_folder(tier, self.index, self.count)
 
 
 @dataclass
@@ -82,8 +108,5 @@ def write_manifest(folder: Path, manifest: TierManifest) -> None:
 
 
 def read_manifest(path: Path) -> TierManifest:
-    try:
-        data = json.loads(read_limited(path, MAX_MANIFEST_BYTES))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
+    data = read_json(path, MAX_MANIFEST_BYTES)
     return build(TierManifest, data, "tier", Rules(path, key=same_key, strict=False, error=InputError))

@@ -13,11 +13,10 @@ from typing import Any, Literal
 
 from .categories import Category
 from .errors import InputError
-from .fsutil import atomic_write_text, read_limited
+from .fsutil import atomic_write_text, read_json
 from .schema import Rules, build, same_key
 
 SCHEMA_VERSION = 1
-RESULTS_JSON = "results.json"
 MAX_RESULTS_BYTES = 256 * 1024 * 1024
 
 TierStatus = Literal["passed", "failed", "skipped", "error"]
@@ -338,11 +337,7 @@ def load_results(path: Path) -> RunResult:
     """Read a results.json, rejecting other schema versions and malformed content by name."""
     if not path.is_file():
         raise InputError(f"{path} not found: run `qa collect` (or `qa run`) first")
-    text = read_limited(path, MAX_RESULTS_BYTES)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
+    data = read_json(path, MAX_RESULTS_BYTES)
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a JSON object")
     version = data.get("schema_version")

@@ -8,20 +8,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .changed_lines import measure_changed_lines
-from .collect import SCAN_MANIFEST, collect
+from .collect.changed_lines import measure_changed_lines
+from .collect.merge import collect
 from .config import QaConfig
-from .environments import Environment
-from .errorlog import write_error_log
 from .errors import QaError
-from .evaluate import evaluate
-from .github_context import read_github_env
-from .manifest import MANIFEST, TierManifest
-from .model import RESULTS_JSON, RunResult, ScanResult, load_results, save_results
+from .evaluate.errorlog import write_error_log
+from .evaluate.gates import evaluate
+from .github_env import read_github_env
+from .layout import MANIFEST, RESULTS_JSON, SCAN_MANIFEST
+from .manifest import TierManifest
+from .model import RunResult, ScanResult, load_results, save_results
 from .progress import say, step
-from .render.format import duration
-from .runinfo import current_run
-from .tier_runner import TierRun, run_tier
+from .project.environment import Environment
+from .project.runinfo import current_run
+from .text import duration
+from .tiers.run import TierRun
+from .tiers.runner import run_tier
 
 T = TypeVar("T")
 

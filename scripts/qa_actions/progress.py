@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .render.format import duration
+from .text import duration
 
 HEARTBEAT_S = 30.0
 

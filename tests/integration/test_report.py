@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sample_results import failing_run, passing_run
 
-from qa_actions.evaluate import evaluate
+from qa_actions.evaluate.gates import evaluate
 from qa_actions.history.record import add_results
 from qa_actions.model import Counts, Failure, save_results
 

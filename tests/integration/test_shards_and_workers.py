@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import IGNORED, SAMPLE, qa
 
-from qa_actions.junit import iter_cases
+from qa_actions.collect.junit import iter_cases
 
 
 def unit_tests_of(folder: Path) -> set[str]:

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from qa_actions.config import load_config
-from qa_actions.environments import resolve_environment
-from qa_actions.interpreter import Interpreter
-from qa_actions.tier_runner import TESTING_PLUGINS, TierRun, pytest_invocation
+from qa_actions.project.environment import resolve_environment
+from qa_actions.project.interpreter import Interpreter
+from qa_actions.tiers.run import TierRun
+from qa_actions.tiers.runner import TESTING_PLUGINS, pytest_invocation
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "pii"
 SALT = {"QA_ANONYMIZE_SALT": "integration-test-salt-0123456789"}

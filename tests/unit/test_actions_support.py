@@ -13,12 +13,12 @@ import pytest
 from qa_actions import bootstrap
 from qa_actions.config import load_config, parse_config
 from qa_actions.errors import ConfigError
-from qa_actions.evaluate import evaluate
-from qa_actions.ghactions import export_variables, write_outputs
+from qa_actions.evaluate.gates import evaluate
+from qa_actions.github_env import export_variables, write_outputs
 from qa_actions.model import Counts, CoverageResult, Failure, RunInfo, RunResult, TierResult, save_results
-from qa_actions.plan import build_matrix, matrix_json, parse_shards
-from qa_actions.plugins import required_plugins
 from qa_actions.render.outputs import render_outputs
+from qa_actions.tiers.plan import build_matrix, matrix_json, parse_shards
+from qa_actions.tiers.plugins import required_plugins
 
 
 def config_of(toml_tiers: dict) -> object:

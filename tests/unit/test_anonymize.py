@@ -14,8 +14,8 @@ import pytest
 
 from qa_actions import pii
 from qa_actions.config import parse_config
+from qa_actions.config.data import DataConfig
 from qa_actions.data.anonymize import Anonymizer, salt_from_env
-from qa_actions.data.rules import DataConfig
 from qa_actions.errors import InputError, QaError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "pii"

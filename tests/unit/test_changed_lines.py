@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from qa_actions.changed_lines import intersect, line_ranges, measure_changed_lines, project_relative
-from qa_actions.coverage_report import FileLines
+from qa_actions.collect.changed_lines import intersect, line_ranges, measure_changed_lines, project_relative
+from qa_actions.collect.coverage import FileLines
 from qa_actions.model import LineRange, RunInfo, RunResult
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from qa_actions.chaos_journal import judge, read_experiment
+from qa_actions.collect.chaos_journal import judge, read_experiment
 from qa_actions.errors import InputError
 from qa_actions.manifest import ExperimentRun
 

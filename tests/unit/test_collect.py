@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from qa_actions.collect import collect, combine_coverage, merge_tier, read_part
+from qa_actions.collect.merge import collect, combine_coverage, merge_tier, read_part
 from qa_actions.errors import InputError
-from qa_actions.evaluate import evaluate
+from qa_actions.evaluate.gates import evaluate
 from qa_actions.manifest import TierManifest, write_manifest
 from qa_actions.model import RunInfo, load_results, save_results
 

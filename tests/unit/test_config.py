@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from qa_actions.config import load_config
+from qa_actions.config.history import HistoryConfig
 from qa_actions.errors import ConfigError
-from qa_actions.history.settings import HistoryConfig
 
 
 def project_with(tmp_path: Path, toml: str) -> Path:

@@ -9,8 +9,8 @@ from history_factory import build_history
 
 from qa_actions.dashboard.build import load_assets
 from qa_actions.dashboard.model import build_model
+from qa_actions.dashboard.page import _json_for_script, render_dashboard
 from qa_actions.history.store import RunRecord, RunRow, open_history
-from qa_actions.render.dashboard import _json_for_script, render_dashboard
 
 SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from qa_actions.config import parse_config
-from qa_actions.environments import refuse_disallowed, resolve_environment
 from qa_actions.errors import ConfigError
+from qa_actions.project.environment import refuse_disallowed, resolve_environment
 
 
 def config(table: dict, tmp_path: Path):

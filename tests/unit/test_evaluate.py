@@ -1,16 +1,7 @@
 import pytest
 
-from qa_actions.evaluate import evaluate
-from qa_actions.model import (
-    Counts,
-    CoverageResult,
-    Failure,
-    Finding,
-    RunInfo,
-    RunResult,
-    ScanResult,
-    TierResult,
-)
+from qa_actions.evaluate.gates import evaluate
+from qa_actions.model import Counts, CoverageResult, Failure, Finding, RunInfo, RunResult, ScanResult, TierResult
 
 
 def run_with(*tiers: TierResult, scans: tuple[ScanResult, ...] = ()) -> RunResult:

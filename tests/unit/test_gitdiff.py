@@ -1,4 +1,4 @@
-from qa_actions.gitdiff import added_lines, unquote_path
+from qa_actions.collect.gitdiff import added_lines, unquote_path
 
 DIFF = '''diff --git a/pkg/mod.py b/pkg/mod.py
 index 1111111..2222222 100644

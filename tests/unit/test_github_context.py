@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from qa_actions.errors import InputError
-from qa_actions.github_context import parse_event, read_github_env
+from qa_actions.github_env import parse_event, read_github_env
 
 HEAD, BASE, OTHER = "a" * 40, "b" * 40, "c" * 40
 

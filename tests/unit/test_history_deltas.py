@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from history_factory import HOUR, T0, UNIT, build_history
 
+from qa_actions.config.history import HistoryConfig
+from qa_actions.github_env import read_github_env
 from qa_actions.history.deltas import base_branch_for, base_deltas, dashboard_link, load_base_deltas
-from qa_actions.history.settings import HistoryConfig
 from qa_actions.history.store import open_history
 from qa_actions.model import Counts, CoverageResult, Failure, RunInfo, RunResult, TierResult
 
@@ -62,9 +63,10 @@ def test_nothing_to_compare_with(history: Path, tmp_path: Path) -> None:
 
 def test_base_branch_and_dashboard_link() -> None:
     config = HistoryConfig(base_branch="trunk", dashboard_url=None)
-    assert base_branch_for(config, {"GITHUB_BASE_REF": "release"}) == "release"
-    assert base_branch_for(config, {"GITHUB_BASE_REF": ""}) == "trunk"
-    env = {"GITHUB_REPOSITORY": "org/repo", "GITHUB_RUN_ID": "42", "GITHUB_SERVER_URL": "https://ghe.example/"}
+    assert base_branch_for(config, read_github_env({"GITHUB_BASE_REF": "release"})) == "release"
+    assert base_branch_for(config, read_github_env({"GITHUB_BASE_REF": ""})) == "trunk"
+    env = read_github_env({"GITHUB_REPOSITORY": "org/repo", "GITHUB_RUN_ID": "42",
+                           "GITHUB_SERVER_URL": "https://ghe.example/"})
     assert dashboard_link(None, env) == "https://ghe.example/org/repo/actions/runs/42#artifacts"
     assert dashboard_link("https://org.github.io/repo/", env) == "https://org.github.io/repo/"
-    assert dashboard_link(None, {}) is None
+    assert dashboard_link(None, read_github_env({})) is None

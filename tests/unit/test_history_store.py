@@ -8,16 +8,7 @@ import pytest
 
 from qa_actions.errors import InputError
 from qa_actions.history import store as store_module
-from qa_actions.history.store import (
-    CaseRow,
-    RunRecord,
-    RunRow,
-    ScanRow,
-    TierRow,
-    epoch,
-    open_history,
-    schema_version,
-)
+from qa_actions.history.store import CaseRow, RunRecord, RunRow, ScanRow, TierRow, epoch, open_history, schema_version
 from qa_actions.model import Counts
 
 

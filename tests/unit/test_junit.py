@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from qa_actions.collect import collect
+from qa_actions.collect.junit import MAX_FAILURES, iter_cases, parse_junit
+from qa_actions.collect.merge import collect
 from qa_actions.errors import InputError
-from qa_actions.junit import MAX_FAILURES, iter_cases, parse_junit
 from qa_actions.manifest import TierManifest, write_manifest
 from qa_actions.model import RunInfo
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from qa_actions.collect.load_stats import percentile, read_load
 from qa_actions.errors import InputError
-from qa_actions.evaluate import evaluate
-from qa_actions.load_stats import percentile, read_load
+from qa_actions.evaluate.gates import evaluate
 from qa_actions.manifest import LoadRun
 from qa_actions.model import EndpointStats, LoadResult, RunInfo, RunResult, Thresholds, TierResult
 from qa_actions.render.console import render_table

@@ -9,7 +9,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from qa_actions.model import Counts, Failure, Problem, RunInfo, RunResult, TierResult, save_results
-from qa_actions.nightly_issue import marker, render_issue, sync_issue
+from qa_actions.publish.issue import sync_issue
+from qa_actions.render.nightly_issue import marker, render_issue
 from qa_actions.scrub import Scrubber
 
 REPO = "/repos/acme/ledger"

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from qa_actions.cli import main
-from qa_actions.errorlog import write_error_log
-from qa_actions.evaluate import evaluate
+from qa_actions.evaluate.errorlog import write_error_log
+from qa_actions.evaluate.gates import evaluate
 from qa_actions.model import (
     Counts,
     CoverageResult,
@@ -20,7 +20,7 @@ from qa_actions.model import (
     save_results,
 )
 from qa_actions.render.console import render_table
-from qa_actions.render.format import duration
+from qa_actions.text import duration
 
 
 def sample_run() -> RunResult:

@@ -1,11 +1,12 @@
 import pytest
 from sample_results import HEAD, failing_run, passing_run, with_failures
 
-from qa_actions.evaluate import evaluate
+from qa_actions.evaluate.gates import evaluate
+from qa_actions.github_env import output_text
 from qa_actions.model import Counts, CoverageResult, TierResult
 from qa_actions.render.checks import ANNOTATIONS_PER_REQUEST, render_check_runs
 from qa_actions.render.context import Links, RenderContext
-from qa_actions.render.outputs import github_output_text, render_outputs
+from qa_actions.render.outputs import render_outputs
 
 CTX = RenderContext(Links("https://github.com", "org/repo", HEAD, project_path="services/ledger"))
 
@@ -88,6 +89,6 @@ def test_outputs() -> None:
     assert outputs["verdict"] == "failed" and outputs["tests"] == "217"
     assert outputs["coverage-my-tier"] == "50.00" and outputs["changed-lines-coverage"] == "75.00"
     assert outputs["problems-high"] == "3"
-    text = github_output_text({"one": "1", "many": "a\nb"})
+    text = output_text({"one": "1", "many": "a\nb"})
     lines = text.splitlines()
     assert lines[0] == "one=1" and lines[1].startswith("many<<QA_") and lines[4] == lines[1].split("<<")[1]

@@ -137,7 +137,7 @@ def test_job_summary_has_no_marker_and_carries_notes() -> None:
 
 
 def test_quarantined_failures_are_marked_and_do_not_fail_the_headline() -> None:
-    from qa_actions.evaluate import evaluate
+    from qa_actions.evaluate.gates import evaluate
 
     run = with_failures(passing_run(), 1)
     run.tiers["unit"].coverage = None

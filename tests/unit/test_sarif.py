@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from qa_actions.model import Finding, ScanResult
-from qa_actions.runinfo import path_in_repository
+from qa_actions.project.runinfo import path_in_repository
 from qa_actions.security.fingerprints import SARIF_KEY
 from qa_actions.security.runner import write_security_sarif
 from qa_actions.security.sarif import build_sarif

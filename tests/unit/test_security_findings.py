@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from qa_actions.config.security import IgnoreRule
 from qa_actions.model import Finding
 from qa_actions.security.baseline import load_baseline, split_by_baseline
 from qa_actions.security.deps_audit import apply_ignores
 from qa_actions.security.fingerprints import fingerprint_code
 from qa_actions.security.safety_tool import check_database, parse_scan_report
-from qa_actions.security.settings import IgnoreRule
 from qa_actions.security.tools import ScanFailure
 
 DATA = Path(__file__).parents[1] / "data"

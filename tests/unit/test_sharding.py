@@ -10,10 +10,11 @@ from test_tier_runner import PYPROJECT, make_project
 from qa_actions.config import load_config
 from qa_actions.errors import ConfigError, InputError
 from qa_actions.history.store import CaseRow, RunRecord, RunRow, TierRow, open_history
-from qa_actions.interpreter import Interpreter, MissingTool
-from qa_actions.manifest import TierManifest, write_manifest
-from qa_actions.sharding import Shard, find_timings, history_timings, read_durations, remove_other_layouts
-from qa_actions.tier_runner import TierRun, pytest_invocation, run_tier
+from qa_actions.manifest import Shard, TierManifest, write_manifest
+from qa_actions.project.interpreter import Interpreter, MissingTool
+from qa_actions.tiers.run import TierRun
+from qa_actions.tiers.runner import pytest_invocation, run_tier
+from qa_actions.tiers.shards import find_timings, history_timings, read_durations, remove_other_layouts
 
 ALL_PLUGINS = frozenset({"pytest", "pytest_cov", "pytest_timeout", "xdist", "pytest_split"})
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from qa_actions.errors import QaError
-from qa_actions.interpreter import MissingTool, probe, project_python
 from qa_actions.pipeline import fresh_results
-from qa_actions.process import run_streaming
 from qa_actions.progress import step
-from qa_actions.runinfo import current_run
-from qa_actions.sources import detect_packages
+from qa_actions.project.interpreter import MissingTool, probe, project_python
+from qa_actions.project.process import run_streaming
+from qa_actions.project.runinfo import current_run
+from qa_actions.project.sources import detect_packages
 
 
 def package(root: Path, *parts: str) -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from qa_actions.config import load_config
-from qa_actions.interpreter import Interpreter, MissingTool
-from qa_actions.tier_runner import TierRun, pytest_invocation, run_tier
+from qa_actions.project.interpreter import Interpreter, MissingTool
+from qa_actions.tiers.run import TierRun
+from qa_actions.tiers.runner import pytest_invocation, run_tier
 
 PYPROJECT = """
 [tool.qa]

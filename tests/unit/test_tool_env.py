@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from qa_actions.config import TierConfig
-from qa_actions.interpreter import MissingTool
-from qa_actions.load_target import TargetError, resolve_target
-from qa_actions.tool_env import import_roots, python_module_command, tool_environment
+from qa_actions.project.interpreter import MissingTool
+from qa_actions.tiers.load_target import TargetError, resolve_target
+from qa_actions.tiers.tool_env import import_roots, python_module_command, tool_environment
 
 
 def test_project_code_is_importable_like_pytest_makes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,9 +25,9 @@ def dashboard(project: Path, results: Path | None, history_file: Path | None, ou
     In a GitHub Actions step it also sets the output `dashboard`, the folder holding index.html.
     """
     from ..config import load_config
-    from ..dashboard import default_dashboard_dir
     from ..dashboard.build import write_dashboard
-    from ..ghactions import write_outputs
+    from ..github_env import write_outputs
+    from ..layout import default_dashboard_dir
 
     config = load_config(project)
     settings = config.history

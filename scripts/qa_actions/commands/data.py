@@ -60,6 +60,7 @@ def check(paths: tuple[Path, ...], project: Path, results: Path | None) -> int:
     """
     from ..config import load_config
     from ..data.check import SCAN_FOLDER, check_test_data
+    from ..layout import SCAN_MANIFEST
 
     config = load_config(project)
     folder = config.results_path(results)
@@ -69,5 +70,5 @@ def check(paths: tuple[Path, ...], project: Path, results: Path | None) -> int:
         click.echo(f"{where}: {finding.message}")
     files = len({f.file for f in scan.findings})
     summary = scan.reason if scan.status == "skipped" else f"{len(scan.findings)} findings in {files} files"
-    click.echo(f"test-data check {scan.status}: {summary} ({folder / SCAN_FOLDER / 'scan.json'})")
+    click.echo(f"test-data check {scan.status}: {summary} ({folder / SCAN_FOLDER / SCAN_MANIFEST})")
     return EXIT_GATE_FAILED if scan.findings else EXIT_OK

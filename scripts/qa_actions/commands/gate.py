@@ -21,8 +21,8 @@ def gate(project: Path, results: Path | None, fail_on: str | None, coverage_only
     `coverage` (a JSON object of each tier's line coverage) and `coverage-<tier>`.
     """
     from ..config import load_config
-    from ..evaluate import coverage_verdict
-    from ..ghactions import write_outputs
+    from ..evaluate.gates import coverage_verdict
+    from ..github_env import write_outputs
     from ..pipeline import gate_results
     from ..render.console import render_table
     from ..render.outputs import render_outputs

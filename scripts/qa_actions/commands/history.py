@@ -26,7 +26,7 @@ def add(project: Path, results: Path | None, history_file: Path | None) -> int:
     also sets the output `history`, the file's path (for a later step that keeps it).
     """
     from ..config import load_config
-    from ..ghactions import write_outputs
+    from ..github_env import write_outputs
     from ..history.record import add_results, describe
 
     config = load_config(project)

@@ -24,42 +24,21 @@ def nightly_issue(project: Path, results: Path | None, label: str, title: str, k
     (`issues: write`) is a warning, not a failure: the run's own verdict fails the workflow.
     """
     from ..config import load_config
-    from ..errors import QaError
-    from ..ghactions import write_outputs
+    from ..github_env import read_github_env, write_outputs
+    from ..layout import RESULTS_JSON
     from ..model import load_results
-    from ..nightly_issue import IssueOutcome, sync_issue
+    from ..publish.issue import sync_nightly_issue
     from ..scrub import Scrubber
 
     config = load_config(project)
-    run = load_results(config.results_path(results) / "results.json")
-    env = os.environ
-    token, repository = env.get("GITHUB_TOKEN"), env.get("GITHUB_REPOSITORY")
-    if not token or not repository:
+    run = load_results(config.results_path(results) / RESULTS_JSON)
+    env = read_github_env(payload=False)
+    if not env.token or not env.repository:
         wanted = "open or update" if run.verdict == "failed" else "close"
         click.echo(f"no GITHUB_TOKEN or GITHUB_REPOSITORY: would {wanted} the `{label}` issue (verdict {run.verdict})")
         return EXIT_OK
-    run_url = (f"{env.get('GITHUB_SERVER_URL', 'https://github.com')}/{repository}/actions/runs/{env['GITHUB_RUN_ID']}"
-               if env.get("GITHUB_RUN_ID") else None)
-
-    from github import Auth, Github, GithubException
-    from requests.exceptions import RequestException
-
-    client = Github(base_url=env.get("GITHUB_API_URL") or "https://api.github.com", auth=Auth.Token(token),
-                    lazy=True)
-    try:
-        outcome = sync_issue(client.get_repo(repository), run, key=key, label=label, title=title,
-                             run_url=run_url, scrubber=Scrubber.from_environ(env))
-    except GithubException as exc:
-        if exc.status in (403, 404):
-            click.echo(f"::warning title=qa nightly-issue::GitHub refused ({exc.status}): give the job "
-                       "`permissions: issues: write` to open and close the nightly issue")
-            outcome = IssueOutcome("none")
-        else:
-            raise QaError(f"GitHub API error {exc.status} while syncing the nightly issue: {exc.data}") from None
-    except RequestException as exc:
-        raise QaError(f"cannot reach the GitHub API: {exc}") from None
-    finally:
-        client.close()
+    outcome = sync_nightly_issue(env, run, key=key, label=label, title=title,
+                                 scrubber=Scrubber.from_environ(os.environ))
     write_outputs({"issue-action": outcome.action, "issue-number": str(outcome.number or "")})
     click.echo(f"nightly issue: {outcome.action}" + (f" #{outcome.number}" if outcome.number else ""))
     return EXIT_OK

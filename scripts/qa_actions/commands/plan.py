@@ -23,9 +23,9 @@ def plan(project: Path, tiers: str | None, every: bool, shards: str | None, envi
     `strategy.matrix`) and `tiers`.
     """
     from ..config import load_config
-    from ..environments import refuse_disallowed, resolve_environment
-    from ..ghactions import write_outputs
-    from ..plan import build_matrix, matrix_json, parse_shards
+    from ..github_env import write_outputs
+    from ..project.environment import refuse_disallowed, resolve_environment
+    from ..tiers.plan import build_matrix, matrix_json, parse_shards
 
     config = load_config(project)
     env = resolve_environment(config, environment)

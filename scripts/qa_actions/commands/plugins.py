@@ -21,8 +21,8 @@ def plugins(project: Path, tiers: str | None, install: bool) -> int:
     """
     from ..config import load_config
     from ..errors import QaError
-    from ..interpreter import project_python
-    from ..plugins import required_plugins
+    from ..project.interpreter import project_python
+    from ..tiers.plugins import required_plugins
 
     config = load_config(project)
     names = config.select_tiers(names_list(tiers)) if tiers else list(config.tiers)

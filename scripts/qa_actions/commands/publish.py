@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import click
 
+from ..config.report import COMMENT_MODES, CommentMode
 from ..errors import EXIT_OK
-from ..report_config import COMMENT_MODES, CommentMode
 from .options import baseline_option, comment_key_option, project_option, results_option
 
 if TYPE_CHECKING:
-    from ..report import Prepared
+    from ..publish.report import Prepared
 
 
 @click.command()
@@ -29,8 +28,9 @@ def publish(project: Path, results: Path | None, comment_mode: str | None, basel
     GITHUB_API_URL. Without a token it explains what it would post and writes the comment to comment.md.
     Missing permissions (fork pull requests, read-only tokens) are reported, not failed on: exit 0.
     """
+    from ..layout import COMMENT_MD
     from ..publish import PublishError, publish_report
-    from ..report import COMMENT_MD, prepare_report, write_report
+    from ..publish.report import prepare_report, write_report
 
     prepared = prepare_report(project, results, baseline, comment_key)
     env, report = prepared.env, prepared.report
@@ -84,9 +84,10 @@ def _plan(prepared: Prepared, mode: str) -> str:
 
 def _warn(note: str) -> None:
     """A warning in the log; on GitHub Actions a workflow command, so it also shows on the run's page."""
+    from ..github_env import read_github_env, warning_command
+
     text = note.replace("**", "")
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        click.echo(f"::warning title=qa publish::{escaped}")
+    if read_github_env(payload=False).in_actions:
+        click.echo(warning_command("qa publish", text))
     else:
         click.echo(f"qa publish: warning: {text}", err=True)

@@ -19,8 +19,8 @@ def report(project: Path, results: Path | None, baseline: Path | None, comment_k
     On GitHub Actions the summary also goes to $GITHUB_STEP_SUMMARY and the outputs to $GITHUB_OUTPUT.
     Everything written is scrubbed of secrets and personal data. Posts nothing (see `qa publish`).
     """
+    from ..publish.report import prepare_report, write_report
     from ..render.comment import headline
-    from ..report import prepare_report, write_report
 
     prepared = prepare_report(project, results, baseline, comment_key)
     paths = write_report(prepared.report, prepared.results, prepared.env)

@@ -36,10 +36,11 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     otherwise those tiers are reported as skipped.
     """
     from ..config import load_config
-    from ..environments import refuse_disallowed, resolve_environment
-    from ..errorlog import write_error_log
+    from ..evaluate.errorlog import write_error_log
+    from ..layout import RESULTS_JSON
     from ..pipeline import collect_results, fresh_results, run_scans, run_tiers
     from ..progress import say
+    from ..project.environment import refuse_disallowed, resolve_environment
     from ..render.console import render_table
     from ..security.runner import select_scans
 
@@ -59,7 +60,7 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     outcome = collect_results(config, folder, base)
     log = write_error_log(outcome, config.errors_path)
     click.echo("\n" + render_table(outcome), nl=False)
-    click.echo(f"results: {folder / 'results.json'} · problems: {log}")
+    click.echo(f"results: {folder / RESULTS_JSON} · problems: {log}")
     if config.history.record:
         from ..history.record import add_results, describe
 

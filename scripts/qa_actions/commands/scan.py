@@ -4,8 +4,8 @@ from pathlib import Path
 
 import click
 
+from ..config.security import SCAN_KINDS
 from ..errors import EXIT_OK, QaError
-from ..security.settings import SCAN_KINDS
 from .options import project_option, results_option, verdict_exit
 
 
@@ -24,11 +24,12 @@ def scan(project: Path, results: Path | None, only: str | None, update_baseline:
     above `fail-on`.
     """
     from ..config import load_config
-    from ..evaluate import evaluate
+    from ..evaluate.gates import evaluate
+    from ..layout import SECURITY_DIR
     from ..model import RunResult
     from ..pipeline import run_scans
+    from ..project.runinfo import current_run
     from ..render.console import render_table
-    from ..runinfo import current_run
     from ..security.baseline import DEFAULT_BASELINE
     from ..security.runner import select_scans, write_security_sarif
 
@@ -47,5 +48,5 @@ def scan(project: Path, results: Path | None, only: str | None, update_baseline:
     click.echo("\n" + render_table(outcome), nl=False)
     if update_baseline and outcome.scans["bandit"].status != "error":
         click.echo(f"baseline written: {config.project / (config.security.baseline or DEFAULT_BASELINE)}")
-    click.echo(f"reports: {folder / 'security'} · SARIF: {sarif}")
+    click.echo(f"reports: {folder / SECURITY_DIR} · SARIF: {sarif}")
     return verdict_exit(outcome.verdict)

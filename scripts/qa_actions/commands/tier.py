@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..sharding import Shard
+from ..manifest import Shard
 from .options import env_option, fail_on_option, project_option, quiet_option, results_option, verdict_exit
 
 
@@ -44,11 +44,11 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     of a shard is applied by `qa collect`, over all shards); exits 2 when the environment does not
     allow the tier (production runs smoke only by default) or --shard is not K/N with 1 <= K <= N.
     """
-    from ..interpreter import prefetch, project_python
+    from ..project.interpreter import prefetch, project_python
 
     prefetch(project_python(None))  # most projects name no interpreter: ask it while the config loads
     from ..config import load_config
-    from ..environments import refuse_disallowed, resolve_environment
+    from ..project.environment import refuse_disallowed, resolve_environment
 
     config = load_config(project, fail_on)
     config.select_tiers([name])
@@ -59,15 +59,16 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     env = resolve_environment(config, environment)
     refuse_disallowed(env, [name])
 
-    from ..tier_runner import TierRun, run_tier
+    from ..tiers.run import TierRun
+    from ..tiers.runner import run_tier
 
     folder = config.results_path(results)
     run = TierRun(config, name, folder, echo=not quiet, environment=env, while_running=_load_collector,
                   extra_args=_split(pytest_args), shard=shard)
     manifest = run_tier(run)
 
-    from ..collect import merge_tier, read_part
-    from ..evaluate import evaluate
+    from ..collect.merge import merge_tier, read_part
+    from ..evaluate.gates import evaluate
     from ..model import RunInfo, RunResult
     from ..render.console import render_table
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from ..fsutil import atomic_write_text
 from ..history.store import open_history
-from ..render.dashboard import Assets, render_dashboard
-from . import INDEX
+from ..layout import INDEX
 from .model import DashboardModel, build_model
+from .page import Assets, render_dashboard
 
 
 def load_assets() -> Assets:

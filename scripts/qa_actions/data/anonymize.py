@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import pii
+from ..config.data import FREE_TEXT, KEEP, DataConfig
 from ..errors import InputError, QaError
 from ..fsutil import read_limited
 from .fakes import Pseudonymizer
-from .rules import FREE_TEXT, KEEP, DataConfig
 
 MIN_SALT_LENGTH = 16
 MAX_JSON_BYTES = 256 * 1024 * 1024

@@ -19,12 +19,13 @@ from pathlib import Path
 from ..config import QaConfig
 from ..errors import InputError
 from ..fsutil import atomic_write_text
+from ..layout import SCAN_MANIFEST, SECURITY_DIR
 from ..model import Finding, ScanResult
 from ..pii import DETECTORS, find_pii
 from .anonymize import SQLITE_MAGIC
 
 SCAN_NAME = "test-data"
-SCAN_FOLDER = Path("security") / SCAN_NAME
+SCAN_FOLDER = Path(SECURITY_DIR) / SCAN_NAME
 TOOL = "qa-data-check"
 CODE = "unmasked-pii"
 PER_FILE = 20  # findings listed per file; the rest are counted in one more finding
@@ -36,7 +37,7 @@ def check_test_data(config: QaConfig, results: Path, paths: list[Path] | None = 
     started = time.monotonic()
     scan = scan_test_data(config, paths)
     scan.duration_s = round(time.monotonic() - started, 3)
-    atomic_write_text(results / SCAN_FOLDER / "scan.json", json.dumps(dataclasses.asdict(scan), indent=2) + "\n")
+    atomic_write_text(results / SCAN_FOLDER / SCAN_MANIFEST, json.dumps(dataclasses.asdict(scan), indent=2) + "\n")
     return scan
 
 

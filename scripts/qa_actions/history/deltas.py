@@ -1,23 +1,24 @@
 """What the PR comment shows from the history: coverage and duration deltas against the base branch,
 new and fixed failures, and where the dashboard is.
 
-    deltas = load_base_deltas(config.history.path(config.project), base_branch_for(config.history, os.environ), run)
+    branch = base_branch_for(config.history, read_github_env())
+    deltas = load_base_deltas(config.history.path(config.project), branch, run)
     if deltas and deltas.base:  # else: no history yet, or no base run before this one
         deltas.tiers["unit"].coverage_delta   # percentage points, e.g. -1.25
         deltas.tiers["unit"].duration_delta_s  # seconds, e.g. +12.3
         deltas.new_failures                   # [(tier, test id)], failing now and not in the base run
-    link = dashboard_link(config.history.dashboard_url, os.environ)
+    link = dashboard_link(config.history.dashboard_url, read_github_env())
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config.history import HistoryConfig
+from ..github_env import GitHubEnv
 from ..model import CoverageResult, RunResult
 from .metrics import FAILING, base_run, compare, results_by_test
-from .settings import HistoryConfig
 from .store import HistoryStore, RunRow, epoch, open_history
 
 
@@ -90,19 +91,16 @@ def load_base_deltas(history: Path, base_branch: str, run: RunResult) -> BaseDel
         return base_deltas(store, base_branch, run)
 
 
-def base_branch_for(config: HistoryConfig, env: Mapping[str, str]) -> str:
+def base_branch_for(config: HistoryConfig, env: GitHubEnv) -> str:
     """A pull request's base branch (`GITHUB_BASE_REF`), else `[tool.qa.history] base-branch`."""
-    return env.get("GITHUB_BASE_REF") or config.base_branch
+    return env.base_ref or config.base_branch
 
 
-def dashboard_link(configured: str | None, env: Mapping[str, str]) -> str | None:
+def dashboard_link(configured: str | None, env: GitHubEnv) -> str | None:
     """Where the dashboard is: the configured URL (GitHub Pages), else the workflow run holding the artifact."""
     if configured:
         return configured
-    if env.get("GITHUB_REPOSITORY") and env.get("GITHUB_RUN_ID"):
-        server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-        return f"{server}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}#artifacts"
-    return None
+    return f"{env.run_url}#artifacts" if env.run_url else None
 
 
 def _percent(coverage: CoverageResult | None) -> float | None:

@@ -6,10 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..collect import tier_folders
-from ..junit import iter_cases
-from ..manifest import JUNIT, MANIFEST, read_manifest
-from ..model import RESULTS_JSON, RunResult, load_results
+from ..collect.junit import iter_cases
+from ..collect.merge import tier_folders
+from ..layout import JUNIT, MANIFEST, RESULTS_JSON
+from ..manifest import read_manifest
+from ..model import RunResult, load_results
 from .store import CaseRow, RunRecord, RunRow, ScanRow, TierRow, epoch, open_history
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..config.report import CommentMode, ReportConfig
 from ..errors import QaError
-from ..github_context import GitHubEnv
-from ..report_config import CommentMode, ReportConfig
+from ..github_env import GitHubEnv
 from .checks import create_check_run
 from .client import connect, refusal
 from .comment import upsert_comment
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from github.GithubException import GithubException
     from github.Repository import Repository
 
-    from ..report import Report
+    from ..render.report import Report
 
 
 class PublishError(QaError):

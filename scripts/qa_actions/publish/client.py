@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..github_context import GitHubEnv
-from ..report_config import ReportConfig
+from ..config.report import ReportConfig
+from ..github_env import GitHubEnv
 
 if TYPE_CHECKING:
     from github import Github, GithubRetry

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..config.report import CommentMode
 from ..render.context import MARKER_PREFIX
-from ..report_config import CommentMode
 
 if TYPE_CHECKING:
     from github.Issue import Issue

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..github_context import GitHubEvent
+from ..github_env import GitHubEvent
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..categories import Category
-from ..evaluate import fails_verdict
+from ..evaluate.gates import fails_verdict
 from ..model import Problem, RunResult, ScanResult, TierResult
+from ..text import clip_start, duration, one_line
 from . import format as fmt
 from .comment import COMMENT_LIMIT, SEVERITY_ORDER, headline, render_job_summary
 from .context import RenderContext
-from .markdown import code, code_block, escape, fit, one_line, table, utf16_size
+from .markdown import code, code_block, escape, fit, table, utf16_size
 
 Conclusion = Literal["success", "failure", "neutral"]
 Level = Literal["notice", "warning", "failure"]
@@ -128,7 +129,7 @@ class _Checks:
             if tier.coverage is not None:
                 title += f" · coverage {fmt.coverage(tier.coverage)}"
         rows = [[str(c.tests), str(c.passed), str(c.failed), str(c.errors), str(c.skipped), str(c.flaky),
-                 fmt.duration(tier.duration_s), fmt.coverage(tier.coverage)]]
+                 duration(tier.duration_s), fmt.coverage(tier.coverage)]]
         summary = table(("tests", "passed", "failed", "errors", "skipped", "flaky", "duration", "coverage"),
                         rows, "rrrrrrrl") + _problem_lines(problems, self.run.fail_on)
         annotations = []
@@ -224,5 +225,5 @@ def _fitted(render: Callable[[int], str]) -> str:
 def _tail(text: str, limit: int) -> str:
     if limit <= 0:
         return one_line(text, 200)
-    return text if len(text) <= limit else "…" + text[-(limit - 1):]
+    return clip_start(text, limit)
 

@@ -17,11 +17,12 @@ from typing import TypeVar
 
 from .. import __version__
 from ..categories import CATEGORY_ORDER
-from ..evaluate import fails_verdict
+from ..evaluate.gates import fails_verdict
 from ..model import ChangedFile, Failure, Finding, Problem, RunResult, TierResult
+from ..text import clip_start, duration, one_line
 from . import format as fmt
 from .context import MARKER_PREFIX, RenderContext
-from .markdown import code, code_block, details, escape, fit, link, one_line, table, utf8_size, utf16_size
+from .markdown import code, code_block, details, escape, fit, link, table, utf8_size, utf16_size
 
 T = TypeVar("T")
 
@@ -176,11 +177,11 @@ class _Report:
                 self._duration(tier), self._coverage(tier), status]
 
     def _duration(self, tier: TierResult) -> str:
-        text = fmt.duration(tier.duration_s)
+        text = duration(tier.duration_s)
         base = self.ctx.baseline.duration_s.get(tier.name) if self.ctx.baseline else None
         if base is not None and abs(tier.duration_s - base) >= 0.1:
             sign = "+" if tier.duration_s > base else "-"
-            text += f" ({sign}{fmt.duration(abs(tier.duration_s - base))})"
+            text += f" ({sign}{duration(abs(tier.duration_s - base))})"
         return text
 
     def _coverage(self, tier: TierResult) -> str:
@@ -325,7 +326,7 @@ class _Report:
     def _traceback(self, failure: Failure) -> str:
         text = failure.traceback or failure.message
         limit = self.detail.tracebacks
-        return text if len(text) <= limit else "…" + text[-(limit - 1):]
+        return clip_start(text, limit)
 
     # --- the rest ----------------------------------------------------------------------------------
     def other_problems(self) -> str:

@@ -6,6 +6,7 @@ from collections import Counter
 
 from ..categories import CATEGORY_ORDER
 from ..model import LoadResult, RunResult, ScanResult, TierResult
+from ..text import duration, one_line
 from . import format as fmt
 
 HEADERS = ("tier", "tests", "passed", "failed", "skipped", "duration", "coverage", "status")
@@ -43,7 +44,7 @@ def _tier_row(tier: TierResult) -> tuple[str, ...]:
         coverage += " ✗"
     counts = ("—",) * 4 if tier.kind == "load" else (str(c.tests), str(c.passed), str(c.failed + c.errors),
                                                        str(c.skipped))
-    return (tier.name, *counts, fmt.duration(tier.duration_s), coverage,
+    return (tier.name, *counts, duration(tier.duration_s), coverage,
             _status(tier.status, tier.reason) + _notes(tier))
 
 
@@ -59,11 +60,11 @@ def _notes(tier: TierResult) -> str:
 
 def _scan_row(scan: ScanResult) -> tuple[str, ...]:
     severities = Counter(f.severity for f in scan.findings)
-    status = f"{scan.status} ({_clip(scan.reason)})" if scan.reason else scan.status
+    status = f"{scan.status} ({one_line(scan.reason, 90)})" if scan.reason else scan.status
     if scan.suppressed:
         status += f" ({len(scan.suppressed)} {'baselined' if scan.name == 'bandit' else 'ignored'})"
     return (scan.name, str(len(scan.findings)), str(severities["high"]), str(severities["medium"]),
-            str(severities["low"]), fmt.duration(scan.duration_s), "", status)
+            str(severities["low"]), duration(scan.duration_s), "", status)
 
 
 def _load_row(name: str, load: LoadResult) -> tuple[str, ...]:
@@ -90,22 +91,18 @@ def _experiments(run: RunResult) -> str:
         for experiment in tier.experiments:
             where = f"{experiment.file}, " if experiment.file != experiment.title else ""
             line = (f"  {EXPERIMENT_MARKS.get(experiment.status, '?')} {tier.name}: {experiment.title}"
-                    f" ({where}{fmt.duration(experiment.duration_s)})")
+                    f" ({where}{duration(experiment.duration_s)})")
             if experiment.reason:
-                line += f" — {_clip(experiment.reason, 160)}"
+                line += f" — {one_line(experiment.reason, 160)}"
             lines.append(line)
     return "experiments:\n" + "\n".join(lines) + "\n\n" if lines else ""
 
 
 def _status(status: str, reason: str | None) -> str:
     if status in ("skipped", "error") and reason:
-        return f"{status} ({_clip(reason)})"
+        return f"{status} ({one_line(reason, 90)})"
     return status
 
-
-def _clip(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_verdict(run: RunResult) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from ..text import one_line
+
 _BACKTICKS = re.compile(r"`+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!~>-])")
 
@@ -27,12 +29,6 @@ def utf8_size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def one_line(text: str, limit: int | None = None) -> str:
-    """Whitespace collapsed; clipped to `limit` characters with an ellipsis."""
-    text = " ".join(text.split())
-    if limit is not None and len(text) > limit:
-        return text[: max(limit - 1, 0)] + "…"
-    return text
 
 
 def escape(text: str) -> str:

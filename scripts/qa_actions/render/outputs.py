@@ -1,4 +1,4 @@
-"""Step outputs (`$GITHUB_OUTPUT`): the verdict, counts and coverage, for later steps and workflows.
+"""Step outputs: the verdict, counts and coverage, for later steps and workflows.
 
 One set for every command that sets outputs (`qa gate`, `qa report`, `qa publish`), so an action's
 outputs mean the same whichever step they come from."""
@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections import Counter
-from collections.abc import Mapping
 
 from ..categories import CATEGORY_ORDER
 from ..model import Counts, RunResult
@@ -46,15 +44,3 @@ def render_outputs(run: RunResult) -> dict[str, str]:
         "changed_lines_coverage": None if changed is None else changed.percent,
     }, separators=(",", ":"))
     return outputs
-
-
-def github_output_text(outputs: Mapping[str, str]) -> str:
-    """The `$GITHUB_OUTPUT` file format; a value with a line break uses a random here-document delimiter."""
-    lines = []
-    for name, value in outputs.items():
-        if "\n" in value or "\r" in value:
-            delimiter = f"QA_{uuid.uuid4().hex}"
-            lines.append(f"{name}<<{delimiter}\n{value}\n{delimiter}")
-        else:
-            lines.append(f"{name}={value}")
-    return "\n".join(lines) + "\n"

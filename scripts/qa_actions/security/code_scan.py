@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from ..fsutil import atomic_write_text
+from ..layout import BANDIT_JSON
 from ..model import Finding, ScanResult
-from ..sources import detect_packages
+from ..project.sources import detect_packages
 from .baseline import DEFAULT_BASELINE, load_baseline, split_by_baseline
 from .context import ScanRun
 from .fingerprints import fingerprint_code
 from .redaction import redact
 from .tools import ScanFailure, read_report, relative, require, run_tool
 
-BANDIT_JSON = "bandit.json"
 SEVERITIES = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
 # bandit exits 0 without findings and 1 with findings; anything else means it failed
 BANDIT_OK = (0, 1)

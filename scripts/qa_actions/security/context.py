@@ -8,9 +8,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..config import QaConfig
-from .settings import SecurityConfig
-
-SECURITY_DIR = "security"
+from ..config.security import SecurityConfig
+from ..layout import SECURITY_DIR
 
 
 @dataclass

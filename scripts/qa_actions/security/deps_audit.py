@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..config.security import IgnoreRule
 from ..model import Finding, ScanResult
 from .context import ScanRun
 from .deps_inputs import canonical, gather, locate
 from .fingerprints import fingerprint_dependency
 from .pip_audit_tool import audit_with_pip_audit
 from .safety_tool import audit_with_safety
-from .settings import IgnoreRule
 from .tools import require
 
 AUDITORS = {

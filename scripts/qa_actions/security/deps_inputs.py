@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsutil import atomic_write_text
-from ..interpreter import project_python
+from ..layout import ENVIRONMENT_TXT
+from ..project.interpreter import project_python
 from .context import ScanRun
 from .tools import ScanFailure
 
-ENVIRONMENT_TXT = "environment.txt"
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _LIST_DISTRIBUTIONS = (
     "import json, importlib.metadata as m;"

@@ -6,12 +6,12 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from ..layout import PIP_AUDIT_JSON
 from ..model import Finding
 from .context import ScanRun
 from .deps_inputs import DepsInput
 from .tools import ScanFailure, explain, read_report, run_tool
 
-PIP_AUDIT_JSON = "pip-audit.json"
 # pip-audit exits 1 both for vulnerabilities and for errors: its report tells which
 PIP_AUDIT_OK = (0, 1)
 

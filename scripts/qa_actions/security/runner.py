@@ -9,17 +9,18 @@ import shutil
 import time
 from pathlib import Path
 
-from ..collect import SCAN_MANIFEST, read_scans
+from ..collect.merge import read_scans
 from ..config import QaConfig
+from ..config.security import SCAN_KINDS
 from ..errors import ConfigError
 from ..fsutil import atomic_write_text
+from ..layout import SARIF_FILE, SCAN_MANIFEST
 from ..model import ScanResult
-from ..runinfo import path_in_repository
+from ..project.runinfo import path_in_repository
 from .code_scan import run_bandit
 from .context import ScanRun
 from .deps_audit import run_deps
-from .sarif import SARIF_FILE, write_sarif
-from .settings import SCAN_KINDS
+from .sarif import write_sarif
 from .tools import ScanFailure
 
 

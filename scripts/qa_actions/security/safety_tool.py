@@ -17,13 +17,13 @@ from typing import Any
 
 from ..errors import InputError
 from ..fsutil import read_limited
+from ..layout import SAFETY_JSON
 from ..model import Finding
 from .auth_standin import offline_auth_server
 from .context import ScanRun
 from .deps_inputs import DepsInput
 from .tools import ScanFailure, explain, read_report, relative, run_tool
 
-SAFETY_JSON = "safety.json"
 DB_FILES = ("insecure.json", "insecure_full.json")
 DB_SCHEMA_VERSION = "2.0.0"
 MAX_DB_BYTES = 1024**3

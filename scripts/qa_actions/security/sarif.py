@@ -15,9 +15,9 @@ from typing import Any
 
 from ..fsutil import atomic_write_text
 from ..model import Finding, ScanResult
+from ..text import one_line
 from .fingerprints import SARIF_KEY
 
-SARIF_FILE = "security.sarif"
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 TOOL_URIS = {
     "bandit": "https://bandit.readthedocs.io/",
@@ -72,7 +72,7 @@ def _rule(finding: Finding) -> dict[str, Any]:
         short = f"{finding.rule}: {finding.message}"
     rule: dict[str, Any] = {
         "id": finding.rule,
-        "shortDescription": {"text": _clip(short)},
+        "shortDescription": {"text": one_line(short, 200)},
         "fullDescription": {"text": finding.message or short},
         "defaultConfiguration": {"level": LEVELS[finding.severity]},
         "properties": {"tags": tags, "security-severity": SECURITY_SEVERITY[finding.severity]},
@@ -104,7 +104,3 @@ def _result(finding: Finding, rule_index: int, prefix: str) -> dict[str, Any]:
         result["properties"] = properties
     return result
 
-
-def _clip(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

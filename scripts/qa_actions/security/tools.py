@@ -12,8 +12,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..fsutil import read_limited
-from ..manifest import OUTPUT_LOG
-from ..process import ProcessOutcome, run_streaming
+from ..layout import OUTPUT_LOG
+from ..project.process import ProcessOutcome, run_streaming
 
 MAX_REPORT_BYTES = 256 * 1024 * 1024
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

@@ -1,0 +1,152 @@
+"""Coverage of the lines a change touched: `git diff` against the base, intersected with the tiers' coverage.
+
+A small intersection over coverage.py's JSON rather than diff-cover: the tiers already write that
+JSON (diff-cover would want XML or LCOV, one more report per tier, parsed from possibly untrusted
+input), the union across tiers and the ranges for annotations are a few lines here, and it is one
+dependency fewer in every consumer's job.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path, PurePosixPath
+
+from ..model import ChangedFile, ChangedLinesResult, LineRange, RunResult
+from .coverage import FileLines, read_line_coverage
+from .gitdiff import added_lines
+
+GIT_TIMEOUT_S = 120
+FETCH_HINT = "set `fetch-depth: 0` on actions/checkout so the base commit is there"
+
+
+class GitUnavailable(Exception):
+    """The diff cannot be computed here; the message tells the user what to change."""
+
+
+def measure_changed_lines(project: Path, results: Path, run: RunResult, gate: float | None,
+                          base: str | None) -> ChangedLinesResult | None:
+    """The changed-lines result for `run`, or None when the gate is off."""
+    if gate is None:
+        return None
+    reports = [results / t.coverage.report for t in run.tiers.values() if t.coverage and t.coverage.report]
+    if not base:
+        return ChangedLinesResult("skipped", gate, reason="no base commit to compare with (not a pull request "
+                                  "or push; locally, pass --base REF)")
+    if not reports:
+        return ChangedLinesResult("skipped", gate, base=base, reason="no tier measures coverage")
+    try:
+        git = Git(project)
+        merge_base = git.merge_base(base)
+        head, diff = git.head(), git.diff(merge_base)
+    except GitUnavailable as exc:
+        return ChangedLinesResult("unavailable", gate, base=base, reason=str(exc))
+    coverage = union_coverage(reports, project)
+    result = intersect(added_lines(diff), coverage)
+    result.gate, result.base, result.head = gate, merge_base, head
+    return result
+
+
+def union_coverage(reports: list[Path], project: Path) -> dict[str, FileLines]:
+    """A line is covered when any tier ran it; file names made relative to the project."""
+    root = project.resolve()
+    union: dict[str, FileLines] = {}
+    for report in reports:
+        for name, lines in read_line_coverage(report).items():
+            path = project_relative(name, root)
+            if path is not None:
+                union.setdefault(path, FileLines()).add(lines)
+    return union
+
+
+def project_relative(name: str, root: Path) -> str | None:
+    path = Path(name)
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(root)
+        except ValueError:
+            return None
+    return PurePosixPath(path.as_posix()).as_posix().removeprefix("./")
+
+
+def intersect(changed: dict[str, set[int]], coverage: dict[str, FileLines]) -> ChangedLinesResult:
+    """Changed statements, how many ran, and the uncovered ones as ranges (a range spans no other statement)."""
+    files = []
+    for path in sorted(changed):
+        lines = coverage.get(path)
+        if lines is None:
+            continue
+        statements = sorted(changed[path] & lines.statements)
+        if not statements:
+            continue
+        uncovered = [n for n in statements if n not in lines.executed]
+        files.append(ChangedFile(path, len(statements), len(statements) - len(uncovered),
+                                 line_ranges(uncovered, lines.statements)))
+    total = sum(f.statements for f in files)
+    covered = sum(f.covered for f in files)
+    percent = round(covered / total * 100, 2) if total else None
+    return ChangedLinesResult("measured", percent=percent, statements=total, covered=covered, files=files)
+
+
+def line_ranges(lines: list[int], statements: set[int]) -> list[LineRange]:
+    """Group sorted `lines` into ranges of consecutive statements (blank lines and comments do not split)."""
+    position = {line: index for index, line in enumerate(sorted(statements))}
+    ranges: list[LineRange] = []
+    for line in lines:
+        if ranges and position[line] == position[ranges[-1].end] + 1:
+            ranges[-1].end = line
+        else:
+            ranges.append(LineRange(line, line))
+    return ranges
+
+
+class Git:
+    """The few git questions changed-lines coverage asks, each failing with a message for the user."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        if self._try("rev-parse", "--is-inside-work-tree") != "true":
+            raise GitUnavailable(f"{project} is not inside a git checkout, so the changed lines are unknown")
+
+    def head(self) -> str:
+        return self._out("rev-parse", "HEAD").strip()
+
+    def merge_base(self, base: str) -> str:
+        """Where the change started: the merge base of `base` and HEAD."""
+        if base.startswith("-"):
+            raise GitUnavailable(f"`{base}` is not a commit")
+        shallow = self._try("rev-parse", "--is-shallow-repository") == "true"
+        if self._try("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}") is None:
+            where = "this shallow checkout" if shallow else "this checkout"
+            raise GitUnavailable(f"the base commit {base[:12]} is not in {where}: {FETCH_HINT}")
+        found = self._try("merge-base", base, "HEAD")
+        if found is None:
+            hint = FETCH_HINT if shallow else "fetch the full history of both branches"
+            raise GitUnavailable(f"{base[:12]} and HEAD share no history in this checkout: {hint}")
+        return found
+
+    def diff(self, since: str) -> str:
+        """The working tree against `since`, paths relative to the project, renames followed."""
+        return self._out("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", "--find-renames",
+                         "--src-prefix=a/", "--dst-prefix=b/", "--relative", since, "--", ".")
+
+    def _try(self, *args: str) -> str | None:
+        """Stripped output, or None when git says no."""
+        done = self._run(args)
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    def _out(self, *args: str) -> str:
+        done = self._run(args)
+        if done.returncode != 0:
+            message = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+            raise GitUnavailable(f"`git {args[0]}` failed: {message[0]}")
+        return done.stdout
+
+    def _run(self, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
+        try:
+            return subprocess.run(["git", "-c", "core.quotePath=true", *args], cwd=self.project,
+                                  capture_output=True, text=True, encoding="utf-8", errors="replace",
+                                  timeout=GIT_TIMEOUT_S, check=False)
+        except FileNotFoundError:
+            raise GitUnavailable("git is not installed, so the changed lines are unknown") from None
+        except subprocess.TimeoutExpired:
+            raise GitUnavailable(f"`git {args[0]}` took longer than {GIT_TIMEOUT_S} s") from None

@@ -1,0 +1,123 @@
+"""locust's final statistics (`--json-file`) and failures (`--csv`) become a `LoadResult`.
+
+Percentiles are computed from locust's response-time histogram with locust's own rule
+(`calculate_response_time_percentile`), so they match what locust prints; the rate of each request
+name is its count over the whole run's span, as locust's `total_rps` is.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..fsutil import check_size, read_json
+from ..layout import LOCUST_FAILURES_CSV, LOCUST_JSON
+from ..manifest import LoadRun
+from ..model import EndpointStats, LoadError, LoadResult, Thresholds
+
+MAX_STATS_BYTES = 256 * 1024 * 1024
+MAX_ERRORS = 10
+
+
+def read_load(folder: Path, run: LoadRun) -> LoadResult:
+    path = folder / LOCUST_JSON
+    if not path.is_file():
+        raise InputError(f"{path} is missing: the load tier's folder is incomplete")
+    data = read_json(path, MAX_STATS_BYTES)
+    if not isinstance(data, list):
+        raise InputError(f"{path}: not locust statistics (expected a JSON list of request entries)")
+    entries = [e for e in data if isinstance(e, dict)]
+    starts = [e["start_time"] for e in entries if _is_number(e.get("start_time"))]
+    ends = [e["last_request_timestamp"] for e in entries if _is_number(e.get("last_request_timestamp"))]
+    span = max(ends) - min(starts) if starts and ends else 0.0
+    endpoints = sorted((_endpoint(e, span) for e in entries), key=lambda s: (s.name, s.method))
+    return LoadResult(
+        total=_endpoint(_merge(entries), span), host=run.host, users=run.users, spawn_rate=run.spawn_rate,
+        run_time_s=run.run_time_s, thresholds=Thresholds(run.p95_ms, run.fail_ratio, run.rps_min),
+        endpoints=endpoints, errors=_errors(folder / LOCUST_FAILURES_CSV),
+    )
+
+
+def percentile(histogram: dict[float, int], count: int, fraction: float) -> float:
+    """locust's rule: the smallest bucket that at least `fraction` of the requests finished within."""
+    wanted = int(count * fraction)
+    processed = 0
+    for response_time in sorted(histogram, reverse=True):
+        processed += histogram[response_time]
+        if count - processed <= wanted:
+            return response_time
+    return 0.0
+
+
+def _endpoint(entry: dict[str, Any], span: float) -> EndpointStats:
+    histogram = _histogram(entry.get("response_times"))
+    requests, failures = _int(entry.get("num_requests")), _int(entry.get("num_failures"))
+    timed = requests - _int(entry.get("num_none_requests"))
+    low, high = _number(entry.get("min_response_time")), _number(entry.get("max_response_time"))
+
+    def at(fraction: float) -> float:
+        return round(min(max(percentile(histogram, timed, fraction), low), high), 1) if timed > 0 else 0.0
+
+    return EndpointStats(
+        method=str(entry.get("method") or ""), name=str(entry.get("name") or ""), requests=requests,
+        failures=failures, rps=round(requests / span, 2) if span > 0 else 0.0,
+        avg_ms=round(_number(entry.get("total_response_time")) / timed, 1) if timed > 0 else 0.0,
+        p50_ms=at(0.5), p95_ms=at(0.95), p99_ms=at(0.99), max_ms=round(high, 1),
+    )
+
+
+def _merge(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """All request names as one entry, the way locust builds its `Aggregated` row."""
+    histogram: Counter[float] = Counter()
+    for entry in entries:
+        histogram.update(_histogram(entry.get("response_times")))
+    mins = [_number(e.get("min_response_time")) for e in entries if _is_number(e.get("min_response_time"))]
+    return {
+        "method": "", "name": "Aggregated", "response_times": dict(histogram),
+        **{key: sum(_number(e.get(key)) for e in entries)
+           for key in ("num_requests", "num_failures", "num_none_requests", "total_response_time")},
+        "min_response_time": min(mins, default=0.0),
+        "max_response_time": max((_number(e.get("max_response_time")) for e in entries), default=0.0),
+    }
+
+
+def _errors(path: Path) -> list[LoadError]:
+    """The most frequent failures, from locust's failures CSV (optional: absent when nothing failed)."""
+    if not path.is_file():
+        return []
+    check_size(path, MAX_STATS_BYTES)
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if isinstance(row, dict)]
+    errors = [LoadError(method=row.get("Method") or "", name=row.get("Name") or "", message=row.get("Error") or "",
+                        occurrences=_int(row.get("Occurrences"))) for row in rows]
+    return sorted(errors, key=lambda e: -e.occurrences)[:MAX_ERRORS]
+
+
+def _histogram(value: Any) -> dict[float, int]:
+    if not isinstance(value, dict):
+        return {}
+    histogram = {}
+    for key, count in value.items():
+        try:
+            histogram[float(key)] = int(count)
+        except (TypeError, ValueError):
+            continue
+    return histogram
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> float:
+    return float(value) if _is_number(value) else 0.0
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,122 @@
+"""`[tool.qa]` configuration: defaults for the five tiers, overridden from the project's pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..categories import KNOWN_CODES, Category
+from ..errors import ConfigError
+from ..layout import ERRORS_DIR, RESULTS_DIR
+from ..schema import Rules, build
+from .data import DataConfig
+from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
+from .history import HistoryConfig
+from .report import ReportConfig
+from .security import SecurityConfig
+from .tiers import DEFAULT_TIERS, TierConfig, check_kind_keys, tier_table
+
+
+@dataclass
+class QaConfig:
+    """The whole `[tool.qa]` table; `project` and `source` say where it came from."""
+
+    tiers: dict[str, TierConfig] = field(default_factory=dict)
+    results_dir: str = RESULTS_DIR
+    errors_dir: str = ERRORS_DIR
+    python: str | None = None
+    fail_on: Category = "medium"
+    categories: dict[str, Category] = field(default_factory=dict)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
+    environment: str = DEFAULT_ENVIRONMENT
+    environments: dict[str, EnvironmentConfig] = field(default_factory=dict)
+    data: DataConfig = field(default_factory=DataConfig)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
+    changed_lines_coverage: float | bool = 80  # minimum coverage of the lines a change touched; false = off
+    report: ReportConfig = field(default_factory=ReportConfig)
+    project: Path = field(default=Path(), init=False)
+    source: Path = field(default=Path("pyproject.toml"), init=False)
+
+    def __post_init__(self) -> None:
+        gate = self.changed_lines_coverage
+        if gate is True or (not isinstance(gate, bool) and not 0 <= gate <= 100):
+            raise ValueError("`changed-lines-coverage` takes a percentage between 0 and 100, or false")
+
+    @property
+    def changed_lines_gate(self) -> float | None:
+        return None if self.changed_lines_coverage is False else float(self.changed_lines_coverage)
+
+    def results_path(self, override: Path | None = None) -> Path:
+        """The results folder: `override` (from --results) or `results-dir` inside the project."""
+        return override if override is not None else self.project / self.results_dir
+
+    @property
+    def errors_path(self) -> Path:
+        return self.project / self.errors_dir
+
+    def enabled_tiers(self) -> list[str]:
+        return [name for name, tier in self.tiers.items() if tier.enabled]
+
+    def select_tiers(self, names: list[str] | None) -> list[str]:
+        """The tiers a run covers: `names` if given (each must exist), else every enabled tier."""
+        if not names:
+            return self.enabled_tiers()
+        unknown = [n for n in names if n not in self.tiers]
+        if unknown:
+            raise ConfigError(
+                f"unknown tier `{unknown[0]}`; configured tiers: {', '.join(self.tiers)}"
+                f" (add [tool.qa.tiers.{unknown[0]}] to {self.source})"
+            )
+        return names
+
+    def quarantine(self) -> dict[str, list[str]]:
+        """Each tier's quarantined test patterns, for `evaluate`."""
+        return {name: tier.quarantine for name, tier in self.tiers.items() if tier.quarantine}
+
+
+def load_config(project: Path, fail_on: Category | None = None) -> QaConfig:
+    """Read `[tool.qa]` from `project/pyproject.toml`; a missing file or table means all defaults.
+
+    `fail_on` (from --fail-on or $QA_FAIL_ON) overrides the configured `fail-on`."""
+    if not project.is_dir():
+        raise ConfigError(f"project directory {project} does not exist")
+    source = project / "pyproject.toml"
+    table: dict[str, Any] = {}
+    if source.is_file():
+        try:
+            document = tomllib.loads(source.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+        tool = document.get("tool", {})
+        table = tool.get("qa", {}) if isinstance(tool, dict) else {}
+    config = parse_config(table, project, source)
+    if fail_on is not None:
+        config.fail_on = fail_on
+    return config
+
+
+def parse_config(table: Any, project: Path, source: Path) -> QaConfig:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: `tool.qa` must be a table")
+    table = dict(table)
+    user_tiers = table.pop("tiers", {})
+    if not isinstance(user_tiers, dict):
+        raise ConfigError(f"{source}: `tool.qa.tiers` must be a table of tiers")
+    rules = Rules(source)
+    config = build(QaConfig, table, "tool.qa", rules)
+    config.project, config.source = project, source
+    config.tiers = {}
+    for name in {**DEFAULT_TIERS, **user_tiers}:
+        table = tier_table(name, user_tiers.get(name, {}))
+        config.tiers[name] = tier = build(TierConfig, table, f"tool.qa.tiers.{name}", rules)
+        check_kind_keys(name, tier, user_tiers.get(name, {}), source)
+    for key in config.categories:
+        code = key.rsplit(".", 1)[-1]
+        if code not in KNOWN_CODES:
+            raise ConfigError(
+                f"{source}: unknown problem code in `tool.qa.categories.{key}`; known codes: "
+                + ", ".join(sorted(KNOWN_CODES))
+            )
+    return config

@@ -1,0 +1,1 @@
+"""Gates over the results model, and the .errors/ log of the problems they find."""

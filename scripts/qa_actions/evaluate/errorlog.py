@@ -1,0 +1,48 @@
+"""The `.errors/` log: every problem of the latest run as JSON lines, plus a readable summary."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from ..categories import CATEGORY_ORDER
+from ..fsutil import atomic_write_text
+from ..layout import ERRORS_JSONL, SUMMARY_MD
+from ..model import RunResult
+
+
+def write_error_log(run: RunResult, folder: Path) -> Path:
+    """Replace `folder/errors.jsonl` and `summary.md` with this run's problems, most severe first."""
+    problems = sorted(run.problems, key=lambda p: CATEGORY_ORDER.index(p.category))
+    lines = [
+        json.dumps({"time": run.run.time, "category": p.category, "source": p.source, "code": p.code,
+                    "message": p.message, "file": p.file, "line": p.line, "run_id": run.run.run_id,
+                    "blocking": p.blocking})
+        for p in problems
+    ]
+    atomic_write_text(folder / ERRORS_JSONL, "".join(line + "\n" for line in lines))
+    atomic_write_text(folder / SUMMARY_MD, render_summary(run))
+    return folder / ERRORS_JSONL
+
+
+def render_summary(run: RunResult) -> str:
+    counts = Counter(p.category for p in run.problems)
+    out = [f"# QA problems — run {run.run.run_id}", "",
+           f"Verdict: **{run.verdict}** · " + " · ".join(f"{c}: {counts.get(c, 0)}" for c in CATEGORY_ORDER), ""]
+    if not run.problems:
+        out.append("No problems.")
+    for category in CATEGORY_ORDER:
+        selected = [p for p in run.problems if p.category == category]
+        if not selected:
+            continue
+        out += [f"## {category} ({len(selected)})", ""]
+        for p in selected:
+            where = f" — `{p.file}:{p.line}`" if p.file and p.line else (f" — `{p.file}`" if p.file else "")
+            out.append(f"- **{p.source}** `{p.code}`: {_one_line(p.message)}{where}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

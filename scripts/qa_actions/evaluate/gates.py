@@ -1,0 +1,119 @@
+"""Gates: every problem in a run, categorised, and the verdict they add up to. Pure: no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+from ..categories import Category, at_least, categorize
+from ..model import ChangedLinesResult, Problem, RunResult, ScanResult, TierResult
+
+CHANGED_LINES = "changed-lines"  # the source of the changed-lines gate's problems
+
+
+def evaluate(
+    run: RunResult, overrides: dict[str, Category], fail_on: Category, quarantine: dict[str, list[str]] | None = None
+) -> RunResult:
+    """Fill `run.problems` and `run.verdict`: failed when a blocking problem is at `fail_on` or worse.
+
+    `quarantine` maps a tier to test-id patterns (fnmatch) whose failures are reported but do not
+    block: such a tier passes when nothing else failed, and lists them in `quarantined`.
+    """
+    rules = _Problems(overrides, quarantine or {})
+    problems: list[Problem] = []
+    for tier in run.tiers.values():
+        problems += rules.of_tier(tier)
+    for scan in run.scans.values():
+        problems += rules.of_scan(scan)
+    if run.changed_lines is not None:
+        problems += rules.of_changed_lines(run.changed_lines)
+    run.problems = problems
+    run.fail_on = fail_on
+    run.verdict = "failed" if any(fails_verdict(p, fail_on) for p in problems) else "passed"
+    return run
+
+
+def fails_verdict(problem: Problem, fail_on: Category) -> bool:
+    """True when `problem` alone makes the verdict `failed`."""
+    return problem.blocking and at_least(problem.category, fail_on)
+COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing"})
+
+
+def coverage_verdict(run: RunResult, fail_on: Category) -> str:
+    """The verdict of the coverage gates alone, for a step that gates coverage and nothing else."""
+    missed = any(p.blocking and p.code in COVERAGE_CODES and at_least(p.category, fail_on) for p in run.problems)
+    return "failed" if missed else "passed"
+
+
+@dataclass
+class _Problems:
+    overrides: dict[str, Category]
+    quarantine: dict[str, list[str]] = field(default_factory=dict)
+
+    def make(self, source: str, code: str, message: str, file: str | None = None, line: int | None = None,
+             blocking: bool = True) -> Problem:
+        return Problem(categorize(source, code, self.overrides), source, code, message, file, line, blocking)
+
+    def of_tier(self, tier: TierResult) -> list[Problem]:
+        found = []
+        if tier.status == "error":
+            found.append(self.make(tier.name, tier.error_code or "tier-error", tier.reason or "the tier could not run"))
+        patterns = self.quarantine.get(tier.name, [])
+        tier.quarantined = []
+        for failure in tier.failures:
+            code = failure.code or ("test-error" if failure.kind == "error" else "test-failure")
+            held = any(fnmatchcase(failure.test, pattern) for pattern in patterns)
+            message = f"{failure.test}: {failure.message}"
+            if held:
+                tier.quarantined.append(failure.test)
+                message += " (quarantined: does not fail the gate)"
+            found.append(self.make(tier.name, code, message, failure.file, failure.line, blocking=not held))
+        unreported = tier.counts.failed + tier.counts.errors - len(tier.failures)
+        if unreported > 0:
+            found.append(self.make(tier.name, "test-failure", f"{unreported} more failing tests (details cut)"))
+        load_misses = tier.load.misses() if tier.load is not None and tier.status != "error" else []
+        found += [self.make(tier.name, "load-threshold", miss) for miss in load_misses]
+        if tier.status in ("passed", "failed"):
+            blocking = unreported > 0 or len(tier.quarantined) < len(tier.failures) or bool(load_misses)
+            tier.status = "failed" if blocking else "passed"
+        found += self.of_flaky(tier)
+        coverage = tier.coverage
+        if coverage is None or tier.status in ("skipped", "error"):
+            return found
+        if coverage.percent is None:
+            found.append(self.make(tier.name, "coverage-missing",
+                                   f"no coverage report was produced, so the {coverage.gate:g}% gate cannot pass"))
+        elif not coverage.meets_gate:
+            found.append(self.make(tier.name, "coverage-gate",
+                                   f"line coverage {coverage.percent:.2f}% is below the {coverage.gate:g}% gate"))
+        return found
+
+    def of_flaky(self, tier: TierResult) -> list[Problem]:
+        found = [self.make(tier.name, "flaky-test", f"{test}: failed, then passed on rerun") for test in tier.flaky]
+        unlisted = tier.counts.flaky - len(tier.flaky)
+        if unlisted > 0:
+            found.append(self.make(tier.name, "flaky-test", f"{unlisted} more flaky tests (details cut)"))
+        return found
+
+    def of_scan(self, scan: ScanResult) -> list[Problem]:
+        found = []
+        if scan.status == "error":
+            found.append(self.make(scan.name, scan.error_code or "scan-error", scan.reason or "the scan could not run"))
+        for finding in scan.findings:
+            code = finding.code or ("vulnerable-dependency" if finding.package else f"finding-{finding.severity}")
+            found.append(self.make(scan.name, code, finding.summary, finding.file, finding.line))
+        return found
+
+    def of_changed_lines(self, changed: ChangedLinesResult) -> list[Problem]:
+        if changed.status == "unavailable":
+            return [self.make(CHANGED_LINES, "changed-lines-unmeasured", changed.reason or "could not be measured")]
+        if changed.meets_gate:
+            return []
+        missed = changed.statements - changed.covered
+        first = next((f for f in changed.files if f.uncovered), None)
+        return [self.make(
+            CHANGED_LINES, "changed-lines-coverage",
+            f"changed lines are {changed.percent:.2f}% covered, below the {changed.gate:g}% gate: "
+            f"{missed} of {changed.statements} changed lines are not run by any tier",
+            first.file if first else None, first.uncovered[0].start if first else None,
+        )]

@@ -1,0 +1,1 @@
+"""The project under test: its interpreter, sources, processes, environment and run info."""

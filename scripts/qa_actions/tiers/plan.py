@@ -1,0 +1,47 @@
+"""The matrix of a workflow run: one job per tier, or per shard of a sharded tier."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ..config import QaConfig
+from ..errors import ConfigError
+
+
+@dataclass(frozen=True)
+class MatrixEntry:
+    tier: str
+    shard: int
+    shards: int
+
+    @property
+    def name(self) -> str:
+        return self.tier if self.shards == 1 else f"{self.tier} {self.shard}/{self.shards}"
+
+
+def parse_shards(text: str | None) -> dict[str, int]:
+    """`unit=4,integration=2` -> {"unit": 4, "integration": 2}."""
+    shards: dict[str, int] = {}
+    for item in (text or "").replace("\n", ",").split(","):
+        if not item.strip():
+            continue
+        name, _, count = item.partition("=")
+        if not count.strip().isdigit() or int(count) < 1:
+            raise ConfigError(f"--shards: `{item.strip()}` is not TIER=COUNT with a COUNT of 1 or more")
+        shards[name.strip()] = int(count)
+    return shards
+
+
+def build_matrix(config: QaConfig, tiers: list[str], shards: dict[str, int]) -> list[MatrixEntry]:
+    unknown = [name for name in shards if name not in tiers]
+    if unknown:
+        raise ConfigError(f"--shards names `{unknown[0]}`, which is not among the tiers to run: {', '.join(tiers)}")
+    if not tiers:
+        raise ConfigError(f"no tiers to run: every tier is disabled in {config.source}")
+    return [MatrixEntry(name, shard, shards.get(name, 1))
+            for name in tiers for shard in range(1, shards.get(name, 1) + 1)]
+
+
+def matrix_json(entries: list[MatrixEntry]) -> dict[str, list[dict[str, object]]]:
+    """The value of `strategy.matrix` (GitHub reads `include` as the list of jobs)."""
+    return {"include": [{**asdict(e), "name": e.name} for e in entries]}

@@ -1,0 +1,44 @@
+"""What one run of one tier needs to know: shared by the pytest, chaos and load runners."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from ..config import QaConfig, TierConfig
+from ..manifest import Shard
+from ..project.environment import Environment
+from .shards import Timings, find_timings
+
+
+@dataclass
+class TierRun:
+    """Everything one run of one tier needs to know."""
+
+    config: QaConfig
+    name: str
+    results: Path
+    echo: bool = True
+    environment: Environment | None = None
+    while_running: Callable[[], None] | None = None
+    extra_args: list[str] = field(default_factory=list)  # from --pytest-args, after the tier's own
+    shard: Shard | None = None
+
+    @property
+    def tier(self) -> TierConfig:
+        return self.config.tiers[self.name]
+
+    @property
+    def folder(self) -> Path:
+        return self.results / (self.shard.folder_name(self.name) if self.shard else self.name)
+
+    @cached_property
+    def timings(self) -> Timings:
+        """Per-test seconds that balance the shards (looked up once)."""
+        return find_timings(self.config, self.name)
+
+    @property
+    def project(self) -> Path:
+        return self.config.project
