@@ -1,23 +1,25 @@
-"""The steps of a run wired together: tiers and scans, then collect, evaluate, write; shared by the CLI commands."""
+"""The order of the stages: run (tiers, scans) -> collect -> evaluate -> write; every sub-command that runs
+more than one stage calls it from here.
+
+Collect and evaluate are imported where they are used: `qa tier` imports this module before pytest
+starts, and loads them on a side thread while the tests run.
+"""
 
 from __future__ import annotations
 
-import os
+import importlib
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .collect.changed_lines import measure_changed_lines
-from .collect.merge import collect
 from .config import QaConfig
 from .errors import QaError
-from .evaluate.errorlog import write_error_log
-from .evaluate.gates import evaluate
 from .github_env import read_github_env
 from .layout import MANIFEST, RESULTS_JSON, SCAN_MANIFEST
-from .manifest import TierManifest
-from .model import RunResult, ScanResult, load_results, save_results
+from .manifest import Shard, TierManifest
+from .model import RunInfo, RunResult, ScanResult, load_results, save_results
 from .progress import say, step
 from .project.environment import Environment
 from .project.runinfo import current_run
@@ -78,10 +80,14 @@ def collect_results(config: QaConfig, results: Path, base: str | None = None) ->
 
     Changed-lines coverage compares with `base`, by default the base commit of the GitHub event.
     """
+    from .collect.changed_lines import measure_changed_lines
+    from .collect.merge import collect
+    from .evaluate.gates import evaluate
+
     run = collect(results, current_run(config.project), config.project)
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
-    base = base or read_github_env(os.environ).event.base_sha
+    base = base or read_github_env().event.base_sha
     run.changed_lines = measure_changed_lines(config.project, results, run, config.changed_lines_gate, base)
     evaluate(run, config.categories, config.fail_on, config.quarantine())
     save_results(run, results / RESULTS_JSON)
@@ -97,6 +103,9 @@ def gate_results(config: QaConfig, results: Path) -> RunResult:
 
     Coverage gates come from the config too, not from the run that measured the coverage: results
     made elsewhere (a fork's pull request) are judged by the gates of the project at hand."""
+    from .evaluate.errorlog import write_error_log
+    from .evaluate.gates import evaluate
+
     run = load_results(results / RESULTS_JSON)
     for name, tier in run.tiers.items():
         if tier.coverage is None or name not in config.tiers:
@@ -108,3 +117,69 @@ def gate_results(config: QaConfig, results: Path) -> RunResult:
     save_results(run, results / RESULTS_JSON)
     write_error_log(run, config.errors_path)
     return run
+
+
+def run_everything(config: QaConfig, tiers: list[str], scans: list[str], results: Path, environment: Environment,
+                   echo: bool = True, base: str | None = None) -> tuple[RunResult, Path]:
+    """`qa run`: a fresh results folder, the tiers, the scans, then collect, gate and write `.errors/`.
+
+    Returns the gated run and the error log's path."""
+    from .evaluate.errorlog import write_error_log
+
+    fresh_results(results)
+    read_only = " (read-only)" if environment.read_only else ""
+    say(f"■ environment {environment.name}: data {environment.data_dir}{read_only}")
+    run_tiers(config, tiers, results, echo=echo, environment=environment)
+    run_scans(config, scans, results)
+    outcome = collect_results(config, results, base)
+    return outcome, write_error_log(outcome, config.errors_path)
+
+
+def record_history(config: QaConfig, results: Path) -> str:
+    """Add the collected run to the history file; one line that says where."""
+    from .history.record import add_results, describe
+
+    history = config.history.path(config.project)
+    return describe(add_results(results, history, config.history.keep_test_details), history)
+
+
+def run_one_tier(config: QaConfig, name: str, results: Path, *, echo: bool = True,
+                 environment: Environment | None = None, extra_args: list[str] | None = None,
+                 shard: Shard | None = None) -> tuple[TierRun, TierManifest, RunResult]:
+    """`qa tier`: run one tier (or one shard of it), read its folder back and gate it alone.
+
+    A shard covers part of the code, so its coverage gate waits for `qa collect` over all shards."""
+    run = TierRun(config, name, results, echo=echo, environment=environment, while_running=_preload_collector,
+                  extra_args=extra_args or [], shard=shard)
+    manifest = run_tier(run)
+
+    from .collect.merge import merge_tier, read_part
+    from .evaluate.gates import evaluate
+
+    tier = merge_tier(name, [read_part(run.folder)], results, one_shard=shard is not None)
+    if shard is not None and tier.coverage is not None:
+        tier.coverage.gate = None
+    outcome = RunResult(run=RunInfo(run_id="tier", time=""), tiers={name: tier})
+    evaluate(outcome, config.categories, config.fail_on, config.quarantine())
+    return run, manifest, outcome
+
+
+def scan_project(config: QaConfig, kinds: list[str], results: Path,
+                 update_baseline: bool = False) -> tuple[RunResult, Path]:
+    """`qa scan`: the scans, their SARIF, and their gate; returns the gated run and the SARIF file."""
+    from .evaluate.gates import evaluate
+    from .security.runner import write_security_sarif
+
+    scans = run_scans(config, kinds, results, update_baseline=update_baseline)
+    sarif = write_security_sarif(results, config.project)
+    outcome = RunResult(run=current_run(config.project), scans={s.name: s for s in scans})
+    return evaluate(outcome, config.categories, config.fail_on), sarif
+
+
+def _preload_collector() -> None:
+    """Import the collector on a side thread while the tests run, instead of after them."""
+    def load() -> None:
+        for module in ("qa_actions.collect.merge", "qa_actions.evaluate.gates"):
+            importlib.import_module(module)
+
+    threading.Thread(target=load, daemon=True).start()

@@ -36,10 +36,8 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     otherwise those tiers are reported as skipped.
     """
     from ..config import load_config
-    from ..evaluate.errorlog import write_error_log
     from ..layout import RESULTS_JSON
-    from ..pipeline import collect_results, fresh_results, run_scans, run_tiers
-    from ..progress import say
+    from ..pipeline import record_history, run_everything
     from ..project.environment import refuse_disallowed, resolve_environment
     from ..render.console import render_table
     from ..security.runner import select_scans
@@ -53,19 +51,11 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
         refuse_disallowed(env, names)
     kinds = [] if scan_names == [] else select_scans(config, scan_names)
     folder = config.results_path(results)
-    fresh_results(folder)
-    say(f"■ environment {env.name}: data {env.data_dir}{' (read-only)' if env.read_only else ''}")
-    run_tiers(config, names, folder, echo=not quiet, environment=env)
-    run_scans(config, kinds, folder)
-    outcome = collect_results(config, folder, base)
-    log = write_error_log(outcome, config.errors_path)
+    outcome, log = run_everything(config, names, kinds, folder, env, echo=not quiet, base=base)
     click.echo("\n" + render_table(outcome), nl=False)
     click.echo(f"results: {folder / RESULTS_JSON} · problems: {log}")
     if config.history.record:
-        from ..history.record import add_results, describe
-
-        history = config.history.path(config.project)
-        click.echo(describe(add_results(folder, history, config.history.keep_test_details), history))
+        click.echo(record_history(config, folder))
     return verdict_exit(outcome.verdict)
 
 

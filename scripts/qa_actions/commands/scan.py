@@ -24,14 +24,11 @@ def scan(project: Path, results: Path | None, only: str | None, update_baseline:
     above `fail-on`.
     """
     from ..config import load_config
-    from ..evaluate.gates import evaluate
     from ..layout import SECURITY_DIR
-    from ..model import RunResult
-    from ..pipeline import run_scans
-    from ..project.runinfo import current_run
+    from ..pipeline import scan_project
     from ..render.console import render_table
     from ..security.baseline import DEFAULT_BASELINE
-    from ..security.runner import select_scans, write_security_sarif
+    from ..security.runner import select_scans
 
     config = load_config(project)
     kinds = select_scans(config, [only] if only else None)
@@ -41,10 +38,7 @@ def scan(project: Path, results: Path | None, only: str | None, update_baseline:
         click.echo("no security scans to run: [tool.qa.security] turns them all off")
         return EXIT_OK
     folder = config.results_path(results)
-    scans = run_scans(config, kinds, folder, update_baseline=update_baseline)
-    sarif = write_security_sarif(folder, config.project)
-    outcome = evaluate(RunResult(run=current_run(config.project), scans={s.name: s for s in scans}),
-                       config.categories, config.fail_on)
+    outcome, sarif = scan_project(config, kinds, folder, update_baseline=update_baseline)
     click.echo("\n" + render_table(outcome), nl=False)
     if update_baseline and outcome.scans["bandit"].status != "error":
         click.echo(f"baseline written: {config.project / (config.security.baseline or DEFAULT_BASELINE)}")

@@ -1,19 +1,12 @@
 from __future__ import annotations
 
-import importlib
 import shlex
-import threading
 from pathlib import Path
 
 import click
 
 from ..manifest import Shard
 from .options import env_option, fail_on_option, project_option, quiet_option, results_option, verdict_exit
-
-
-def _load_collector() -> None:
-    """Import the collector on a side thread while the tests run, instead of after them."""
-    threading.Thread(target=importlib.import_module, args=("qa_actions.collect",), daemon=True).start()
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
@@ -59,24 +52,12 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     env = resolve_environment(config, environment)
     refuse_disallowed(env, [name])
 
-    from ..tiers.run import TierRun
-    from ..tiers.runner import run_tier
+    from ..pipeline import run_one_tier
 
-    folder = config.results_path(results)
-    run = TierRun(config, name, folder, echo=not quiet, environment=env, while_running=_load_collector,
-                  extra_args=_split(pytest_args), shard=shard)
-    manifest = run_tier(run)
-
-    from ..collect.merge import merge_tier, read_part
-    from ..evaluate.gates import evaluate
-    from ..model import RunInfo, RunResult
+    run, manifest, outcome = run_one_tier(config, name, config.results_path(results), echo=not quiet, environment=env,
+                                          extra_args=_split(pytest_args), shard=shard)
     from ..render.console import render_table
 
-    tier_result = merge_tier(name, [read_part(run.folder)], folder, one_shard=shard is not None)
-    if shard is not None and tier_result.coverage is not None:
-        tier_result.coverage.gate = None  # one shard covers part of the code: the gate waits for all of them
-    outcome = RunResult(run=RunInfo(run_id="tier", time=""), tiers={name: tier_result})
-    evaluate(outcome, config.categories, config.fail_on, config.quarantine())
     click.echo("\n" + render_table(outcome), nl=False)
     if shard is not None:
         click.echo(f"shard {shard.label} of {name} in {run.folder} (timings: {manifest.shard_timings or 'not used'});"

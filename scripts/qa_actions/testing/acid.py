@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
-from .faults import ManagedProcess
+from .processes import ManagedProcess
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

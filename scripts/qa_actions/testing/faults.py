@@ -5,6 +5,9 @@ service that answers errors, answers slowly, never answers or refuses connection
 `blackhole`, `refused`); a full disk (`disk_full` for Python file writes, `sqlite_full` for a SQLite
 connection, `file_size_limit` for a whole subprocess); a process killed mid-work (`start` … `kill`).
 Everything is undone when the test ends. See docs/chaos.md for examples.
+
+This module is the `qa_faults` pytest plugin and the `Faults` it hands out; the processes it starts
+and the HTTP services it fakes live beside it (processes.py, services.py).
 """
 
 from __future__ import annotations
@@ -17,22 +20,17 @@ import importlib
 import inspect
 import io
 import os
-import re
-import signal
 import socket
-import struct
-import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
-if TYPE_CHECKING:
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from .processes import ManagedProcess
+from .services import FaultyHttp
 
 Target = str | tuple[object, str]
 _WRITE_MODES = frozenset("wax+")
@@ -197,178 +195,6 @@ class Faults:
     def close(self) -> None:
         self._release.set()
         self._cleanups.close()
-
-
-class ManagedProcess:
-    """A subprocess whose output lines a test can wait for, and which it can kill at the worst moment."""
-
-    def __init__(self, command: list[str], *, file_size_limit: int | None = None, **popen: Any) -> None:
-        def limit() -> None:
-            import resource  # POSIX only, so imported where it is needed
-
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
-
-        self.lines: list[str] = []
-        self.unfinished = ""
-        self._ended = False
-        self._changed = threading.Condition()
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
-            errors="replace", bufsize=1, start_new_session=True,
-            preexec_fn=limit if file_size_limit is not None else None, **popen,
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._changed:
-                if line.endswith("\n"):
-                    self.lines.append(line[:-1])
-                else:  # cut short by a kill: not a line the process finished saying
-                    self.unfinished = line
-                self._changed.notify_all()
-        with self._changed:
-            self._ended = True
-            self._changed.notify_all()
-
-    def wait_for(self, pattern: str, *, count: int = 1, timeout: float = 30.0) -> list[str]:
-        """Wait until `count` output lines match the regular expression `pattern`; returns them."""
-        regex = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                found = [line for line in self.lines if regex.search(line)]
-                if len(found) >= count:
-                    return found[:count]
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or self._ended:
-                    break
-                self._changed.wait(min(remaining, 0.5))
-        if self._ended:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=5)
-        why = f"the process ended with exit code {self.process.poll()}" if self._ended else f"after {timeout:g} s"
-        tail = "\n".join(self.lines[-10:])
-        raise AssertionError(f"{len(found)} of {count} lines matching {pattern!r} ({why}); last output:\n{tail}")
-
-    def kill(self, sig: int = signal.SIGKILL) -> int | None:
-        """Send `sig` (default SIGKILL: no cleanup, no flush) to the process and everything it started."""
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
-        try:
-            code = self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            code = self.process.wait()
-        self._reader.join(timeout=5)  # every line it printed before it died is in `lines`
-        return code
-
-    @property
-    def returncode(self) -> int | None:
-        return self.process.poll()
-
-
-def _quiet_server(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
-    """A loopback server on a free port. http.server is imported here, not at the top: every pytest
-    run loads this plugin, few tests start a server."""
-    from http.server import ThreadingHTTPServer
-
-    class QuietServer(ThreadingHTTPServer):
-        daemon_threads = True
-
-        def handle_error(self, request: Any, client_address: Any) -> None:
-            """Clients that gave up (timeouts, resets) are what the faults are for, not errors to print."""
-
-    return QuietServer(("127.0.0.1", 0), handler)
-
-
-class FaultyHttp:
-    """A loopback HTTP server that answers every request the way the test last said."""
-
-    def __init__(self, release: threading.Event) -> None:
-        self.requests: list[str] = []
-        self._status, self._body, self._delay_s = 200, b'{"status": "ok"}', 0.0
-        self._failures_left, self._failure_status = 0, 503
-        self._mode = "answer"
-        self._release = release
-        self._lock = threading.Lock()
-        self._server = _quiet_server(self._handler())
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def respond(self, status: int = 200, body: bytes | str = b"", *, delay: float = 0.0) -> FaultyHttp:
-        """Answer `status` with `body`, after `delay` seconds (a slow dependency when > 0)."""
-        with self._lock:
-            self._mode, self._status, self._delay_s = "answer", status, delay
-            self._body = body.encode() if isinstance(body, str) else body
-        return self
-
-    def fail(self, times: int, status: int = 503) -> FaultyHttp:
-        """Answer the next `times` requests with `status`, then as set by `respond` (a flaky dependency)."""
-        with self._lock:
-            self._failures_left, self._failure_status = times, status
-        return self
-
-    def hang(self) -> FaultyHttp:
-        """Read each request and never answer (until the test ends): clients need their own timeout."""
-        with self._lock:
-            self._mode = "hang"
-        return self
-
-    def reset(self) -> FaultyHttp:
-        """Close each connection without answering: clients see 'connection reset' or an empty reply."""
-        with self._lock:
-            self._mode = "reset"
-        return self
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def _next(self, path: str) -> tuple[str, int, bytes, float]:
-        with self._lock:
-            self.requests.append(path)
-            if self._failures_left > 0 and self._mode == "answer":
-                self._failures_left -= 1
-                return "answer", self._failure_status, b'{"error": "injected failure"}', 0.0
-            return self._mode, self._status, self._body, self._delay_s
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        from http.server import BaseHTTPRequestHandler
-
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                mode, status, body, delay_s = server._next(self.path)
-                if mode == "hang":
-                    server._release.wait()
-                    return
-                if mode == "reset":
-                    self.close_connection = True
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    return
-                if delay_s:
-                    server._release.wait(delay_s)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
-
-        return Handler
 
 
 def _resolve(target: Target) -> tuple[object, str, Any]:
