@@ -28,6 +28,11 @@ def qa(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = 
                           capture_output=True, text=True, timeout=timeout, check=False)
 
 
+def results_of(project: Path) -> dict:
+    """The results.json of a project's default results folder, as plain JSON."""
+    return json.loads((project / "qa-results" / "results.json").read_text())
+
+
 def read_errors(project: Path) -> list[dict]:
     lines = (project / ".errors" / "errors.jsonl").read_text().splitlines()
     return [json.loads(line) for line in lines]

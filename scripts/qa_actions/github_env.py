@@ -218,16 +218,15 @@ def append_to(path: Path, text: str) -> None:
 
 def write_outputs(values: Mapping[str, str], env: Mapping[str, str] = os.environ) -> bool:
     """Set step outputs; False when not running in a GitHub Actions step."""
-    target = read_github_env(env, payload=False).output
-    if target is None:
-        return False
-    append_to(target, output_text(values))
-    return True
+    return _append_values(read_github_env(env, payload=False).output, values)
 
 
 def export_variables(values: Mapping[str, str], env: Mapping[str, str] = os.environ) -> bool:
     """Set environment variables for the job's later steps."""
-    target = read_github_env(env, payload=False).env_file
+    return _append_values(read_github_env(env, payload=False).env_file, values)
+
+
+def _append_values(target: Path | None, values: Mapping[str, str]) -> bool:
     if target is None:
         return False
     append_to(target, output_text(values))

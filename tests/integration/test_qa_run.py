@@ -1,18 +1,14 @@
 """`qa` as a user runs it, on copies of the sample project, broken in the ways users break things."""
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import results_of
 
 
 def no_traceback(stderr: str) -> None:
     assert "Traceback" not in stderr
-
-
-def results_of(project: Path) -> dict:
-    return json.loads((project / "qa-results" / "results.json").read_text())
 
 
 def test_sample_project_passes_every_gate(sample_project: Path, run_qa, errors_of) -> None:

@@ -10,7 +10,7 @@ from qa_actions.evaluate.gates import evaluate
 from qa_actions.manifest import TierManifest, write_manifest
 from qa_actions.model import RunInfo, load_results, save_results
 
-DATA = Path(__file__).parents[1] / "data" / "junit"
+DATA = Path(__file__).parents[2] / "data" / "junit"
 RUN = RunInfo("r1", "2026-11-28T00:00:00+00:00")
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import results_of
 from werkzeug import Request, Response
 
 INSECURE_MODULE = '''"""Runs maintenance commands."""
@@ -37,10 +38,6 @@ URLLIB3_REDOS = {
     "affected": [{"package": {"name": "urllib3", "ecosystem": "PyPI"},
                   "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.26.5"}]}]}],
 }
-
-
-def results_of(project: Path) -> dict:
-    return json.loads((project / "qa-results" / "results.json").read_text())
 
 
 def scan_of(project: Path, kind: str) -> dict:
@@ -285,6 +282,6 @@ def test_an_unreachable_osv_service_is_critical(sample_project: Path, run_qa) ->
 @pytest.mark.parametrize("kind", ["bandit", "test-data"])
 def test_our_own_code_passes_the_scans_ci_runs_on_it(kind: str, run_qa, tmp_path: Path) -> None:
     """ci.yml's `self` job scans qa-actions with `scans: all`; the scans that need no network run here too."""
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     done = run_qa("scan", "--project", repo, "--only", kind, "--results", tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import results_of
 
 BASE_MODULE = '''def add(a, b):
     return a + b
@@ -81,10 +82,6 @@ def project(repository: tuple[Path, str]) -> Path:
     done = qa("tier", "unit", "--project", project, "-q")
     assert done.returncode == 0, done.stdout + done.stderr
     return project
-
-
-def results_of(project: Path) -> dict:
-    return json.loads((project / "qa-results" / "results.json").read_text())
 
 
 def test_changed_lines_are_measured_against_the_base(repository: tuple[Path, str], project: Path, run_qa,

@@ -1,14 +1,11 @@
 """The sample project's chaos, acid and load tiers: they pass as shipped, and each fails the way it should."""
 
-import json
 import shutil
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from conftest import results_of
 
-
-def results_of(project: Path) -> dict:
-    return json.loads((project / "qa-results" / "results.json").read_text())
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_chaos_acid_and_load_pass_on_the_sample_project(sample_project: Path, run_qa, errors_of) -> None:

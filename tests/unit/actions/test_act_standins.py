@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-STANDINS = Path(__file__).resolve().parents[1] / "act" / "standins" / "standins.py"
+STANDINS = Path(__file__).resolve().parents[2] / "act" / "standins" / "standins.py"
 
 
 def action(name: str, workspace: Path, run_id: str = "1", **inputs: str) -> subprocess.CompletedProcess[str]:

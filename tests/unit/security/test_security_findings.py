@@ -14,7 +14,7 @@ from qa_actions.security.fingerprints import fingerprint_code
 from qa_actions.security.safety_tool import check_database, parse_scan_report
 from qa_actions.security.tools import ScanFailure
 
-DATA = Path(__file__).parents[1] / "data"
+DATA = Path(__file__).parents[2] / "data"
 
 
 def code_finding(line: int, rule: str = "B608", file: str = "src/app/db.py") -> Finding:

@@ -18,7 +18,7 @@ from qa_actions.config.data import DataConfig
 from qa_actions.data.anonymize import Anonymizer, salt_from_env
 from qa_actions.errors import InputError, QaError
 
-FIXTURES = Path(__file__).resolve().parents[1] / "data" / "pii"
+FIXTURES = Path(__file__).resolve().parents[2] / "data" / "pii"
 SALT = "a-test-salt-of-32-characters-...."
 # values the field rules replace that no detector would recognise alone
 FIELD_ONLY = ["María García", "Calle Mayor 5", "34612345678", "C-1"]

@@ -10,6 +10,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+from conftest import results_of
 
 from qa_actions.config import load_config
 from qa_actions.project.environment import resolve_environment
@@ -17,14 +18,10 @@ from qa_actions.project.interpreter import Interpreter
 from qa_actions.tiers.run import TierRun
 from qa_actions.tiers.runner import TESTING_PLUGINS, pytest_invocation
 
-FIXTURES = Path(__file__).resolve().parents[1] / "data" / "pii"
+FIXTURES = Path(__file__).resolve().parents[2] / "data" / "pii"
 SALT = {"QA_ANONYMIZE_SALT": "integration-test-salt-0123456789"}
 LEAK = "name,contact\nJane Smith,jane.smith@acme-mail.io\nMark Young,+44 20 7123 4567\n"
 LEAKED_VALUES = ("Jane Smith", "jane.smith@acme-mail.io", "Mark Young", "7123 4567")
-
-
-def results_of(project: Path) -> dict:
-    return json.loads((project / "qa-results" / "results.json").read_text())
 
 
 @pytest.mark.parametrize(("env", "passed", "skipped"), [("development", 3, 0), ("staging", 3, 0),

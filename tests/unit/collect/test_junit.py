@@ -9,7 +9,7 @@ from qa_actions.errors import InputError
 from qa_actions.manifest import TierManifest, write_manifest
 from qa_actions.model import RunInfo
 
-DATA = Path(__file__).parents[1] / "data" / "junit"
+DATA = Path(__file__).parents[2] / "data" / "junit"
 
 
 def test_pytest_report() -> None:

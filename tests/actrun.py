@@ -12,7 +12,7 @@ import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 STANDINS = REPO / "tests" / "act" / "standins"
 QA_REPOSITORY, QA_REF = "org/qa-actions", "v1"
 SELF_USES = re.compile(r"(uses:\s*)\$/([^\s#]+)")

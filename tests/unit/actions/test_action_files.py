@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 ACTIONS = [REPO / "action.yml", *sorted(REPO.glob("actions/*/action.yml"))]
 WORKFLOWS = sorted(REPO.glob(".github/workflows/*.yml"))
 TEMPLATES = sorted(REPO.glob("workflows/*.yml"))

@@ -1,14 +1,14 @@
 """The load tier runs real locust against a loopback target it starts, waits for and always stops."""
 
-import json
 import shutil
 import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import results_of
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 LOCUSTFILE = REPO / "tests" / "data" / "load" / "locustfile.py"
 STATIC_SERVER = '["{python}", "-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", "{project}/site"]'
@@ -22,10 +22,6 @@ def load_project(root: Path, tier: str) -> Path:
     shutil.copy(LOCUSTFILE, project / "tests" / "load" / "locustfile.py")
     (project / "pyproject.toml").write_text(f'[project]\nname = "demo"\nversion = "0"\n\n[tool.qa.tiers.load]\n{tier}')
     return project
-
-
-def results_of(project: Path) -> dict:
-    return json.loads((project / "qa-results" / "results.json").read_text())
 
 
 def listening(url: str) -> bool:
