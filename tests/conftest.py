@@ -33,6 +33,11 @@ def results_of(project: Path) -> dict:
     return json.loads((project / "qa-results" / "results.json").read_text())
 
 
+def add_config(project: Path, toml: str) -> None:
+    """Append TOML (new tables, usually under [tool.qa]) to a project's pyproject.toml."""
+    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text() + "\n" + toml)
+
+
 def read_errors(project: Path) -> list[dict]:
     lines = (project / ".errors" / "errors.jsonl").read_text().splitlines()
     return [json.loads(line) for line in lines]

@@ -1,6 +1,6 @@
 """Install qa-actions into its own virtual environment, once per job.
 
-DESIGN.md: qa runs from its own environment, never the project's. The actions run this file as a
+docs/design.md: qa runs from its own environment, never the project's. The actions run this file as a
 plain script before `qa` exists, so it uses the standard library only. It reuses the environment
 when an earlier step of the job (or of another job on a self-hosted runner) already made it:
 

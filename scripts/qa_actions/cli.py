@@ -1,4 +1,4 @@
-"""The `qa` command line: one sub-command per step, each usable alone (see DESIGN.md).
+"""The `qa` command line: one sub-command per step, each usable alone (see docs/design.md).
 
 Sub-commands live in `commands/<name>.py` and are imported only when run, so `qa tier` does not
 pay for importing PyGithub or the scanners.

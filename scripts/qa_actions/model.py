@@ -1,6 +1,6 @@
 """The results model: what every step after `run` reads and writes (`results.json`).
 
-The core keys are a contract with users' own scripts (see DESIGN.md): extend, never rename.
+The core keys are a contract with users' own scripts (see docs/design.md): extend, never rename.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The order of the stages: run (tiers, scans) -> collect -> evaluate -> write; every sub-command that runs
 more than one stage calls it from here.
 
-Collect and evaluate are imported where they are used: `qa tier` imports this module before pytest
-starts, and loads them on a side thread while the tests run.
+Only what runs a tier is imported at the top: `qa tier` imports this module before pytest starts, and
+the stages after the run (the model, collect, evaluate) where they are used, on a side thread while
+the tests run.
 """
 
 from __future__ import annotations
@@ -12,20 +13,20 @@ import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .config import QaConfig
 from .errors import QaError
-from .github_env import read_github_env
 from .layout import MANIFEST, RESULTS_JSON, SCAN_MANIFEST
-from .manifest import Shard, TierManifest
-from .model import RunInfo, RunResult, ScanResult, load_results, save_results
 from .progress import say, step
-from .project.environment import Environment
-from .project.runinfo import current_run
 from .text import duration
 from .tiers.run import TierRun
 from .tiers.runner import run_tier
+
+if TYPE_CHECKING:
+    from .manifest import Shard, TierManifest
+    from .model import RunResult, ScanResult
+    from .project.environment import Environment
 
 T = TypeVar("T")
 
@@ -83,6 +84,9 @@ def collect_results(config: QaConfig, results: Path, base: str | None = None) ->
     from .collect.changed_lines import measure_changed_lines
     from .collect.merge import collect
     from .evaluate.gates import evaluate
+    from .github_env import read_github_env
+    from .model import save_results
+    from .project.runinfo import current_run
 
     run = collect(results, current_run(config.project), config.project)
     order = {name: index for index, name in enumerate(config.tiers)}
@@ -105,6 +109,7 @@ def gate_results(config: QaConfig, results: Path) -> RunResult:
     made elsewhere (a fork's pull request) are judged by the gates of the project at hand."""
     from .evaluate.errorlog import write_error_log
     from .evaluate.gates import evaluate
+    from .model import load_results, save_results
 
     run = load_results(results / RESULTS_JSON)
     for name, tier in run.tiers.items():
@@ -155,6 +160,7 @@ def run_one_tier(config: QaConfig, name: str, results: Path, *, echo: bool = Tru
 
     from .collect.merge import merge_tier, read_part
     from .evaluate.gates import evaluate
+    from .model import RunInfo, RunResult
 
     tier = merge_tier(name, [read_part(run.folder)], results, one_shard=shard is not None)
     if shard is not None and tier.coverage is not None:
@@ -168,6 +174,8 @@ def scan_project(config: QaConfig, kinds: list[str], results: Path,
                  update_baseline: bool = False) -> tuple[RunResult, Path]:
     """`qa scan`: the scans, their SARIF, and their gate; returns the gated run and the SARIF file."""
     from .evaluate.gates import evaluate
+    from .model import RunResult
+    from .project.runinfo import current_run
     from .security.runner import write_security_sarif
 
     scans = run_scans(config, kinds, results, update_baseline=update_baseline)
@@ -179,7 +187,7 @@ def scan_project(config: QaConfig, kinds: list[str], results: Path,
 def _preload_collector() -> None:
     """Import the collector on a side thread while the tests run, instead of after them."""
     def load() -> None:
-        for module in ("qa_actions.collect.merge", "qa_actions.evaluate.gates"):
+        for module in ("qa_actions.model", "qa_actions.collect.merge", "qa_actions.evaluate.gates"):
             importlib.import_module(module)
 
     threading.Thread(target=load, daemon=True).start()

@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import results_of
+from conftest import add_config, results_of
 
 
 def no_traceback(stderr: str) -> None:
@@ -106,8 +106,7 @@ def test_malformed_junit_fed_to_collect(sample_project: Path, run_qa) -> None:
 
 
 def test_unknown_config_key(sample_project: Path, run_qa) -> None:
-    (sample_project / "pyproject.toml").write_text(
-        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.tiers.unit]\ncoverag = 90\n")
+    add_config(sample_project, "[tool.qa.tiers.unit]\ncoverag = 90\n")
     done = run_qa("run", sample_project)
     assert done.returncode == 2
     no_traceback(done.stderr)
@@ -119,8 +118,7 @@ def test_unknown_config_key(sample_project: Path, run_qa) -> None:
 def test_whole_tier_timeout_is_critical(sample_project: Path, run_qa, errors_of) -> None:
     (sample_project / "tests" / "acid" / "test_slow.py").write_text(
         "import time\n\ndef test_hangs():\n    time.sleep(60)\n")
-    (sample_project / "pyproject.toml").write_text(
-        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.tiers.acid]\ntier-timeout = 3\n")
+    add_config(sample_project, "[tool.qa.tiers.acid]\ntier-timeout = 3\n")
     done = run_qa("run", sample_project, "-q", "--tiers", "acid")
     assert done.returncode == 1
     (problem,) = errors_of(sample_project)
@@ -132,8 +130,7 @@ def test_per_test_timeout_fails_the_test(sample_project: Path, run_qa, errors_of
     (sample_project / "tests" / "slow").mkdir()
     (sample_project / "tests" / "slow" / "test_slow.py").write_text(
         "import time\n\ndef test_hangs():\n    time.sleep(60)\n")
-    (sample_project / "pyproject.toml").write_text(
-        (sample_project / "pyproject.toml").read_text() + "\n[tool.qa.tiers.slow]\ntimeout = 1\n")
+    add_config(sample_project, "[tool.qa.tiers.slow]\ntimeout = 1\n")
     done = run_qa("run", sample_project, "-q", "--tiers", "slow")
     assert done.returncode == 1
     (problem,) = errors_of(sample_project)
@@ -150,7 +147,7 @@ def test_per_test_timeout_fails_the_test(sample_project: Path, run_qa, errors_of
 )
 def test_tier_that_cannot_run_is_critical(sample_project: Path, run_qa, errors_of, toml: str, code: str,
                                           words: str) -> None:
-    (sample_project / "pyproject.toml").write_text((sample_project / "pyproject.toml").read_text() + "\n" + toml)
+    add_config(sample_project, toml)
     done = run_qa("run", sample_project, "-q", "--tiers", "acid")
     assert done.returncode == 1
     no_traceback(done.stderr)

@@ -113,7 +113,7 @@ def check_shards(name: str, parts: list[TierPart]) -> tuple[str, str] | None:
     try:
         shards = [Shard.parse(label) for label in labels if label is not None]
     except ValueError as exc:
-        return "shard-mismatch", f"a tier.json of tier {name} has a bad `shard` ({exc}): {where}"
+        return "shard-mismatch", f"a {MANIFEST} of tier {name} has a bad `shard` ({exc}): {where}"
     counts = sorted({s.count for s in shards})
     if len(counts) > 1:
         return "shard-mismatch", f"results of tier {name} from runs in {' and '.join(map(str, counts))} shards" \
@@ -184,7 +184,7 @@ def combine_coverage(data_files: list[Path], out: Path, gate: float | None,
 
     missing = [str(p) for p in data_files if not p.is_file()]
     if missing:
-        raise InputError(f"cannot combine coverage: {missing[0]} is missing (upload coverage.data with each shard)")
+        raise InputError(f"cannot combine coverage: {missing[0]} is missing (upload {COVERAGE_DATA} with each shard)")
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     shards = [str(p.resolve()) for p in data_files]

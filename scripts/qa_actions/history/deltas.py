@@ -1,13 +1,13 @@
 """What the PR comment shows from the history: coverage and duration deltas against the base branch,
 new and fixed failures, and where the dashboard is.
 
-    branch = base_branch_for(config.history, read_github_env())
-    deltas = load_base_deltas(config.history.path(config.project), branch, run)
+    github = read_github_env()
+    deltas = load_base_deltas(config.history.path(config.project), base_branch_for(config.history, github), run)
     if deltas and deltas.base:  # else: no history yet, or no base run before this one
         deltas.tiers["unit"].coverage_delta   # percentage points, e.g. -1.25
         deltas.tiers["unit"].duration_delta_s  # seconds, e.g. +12.3
         deltas.new_failures                   # [(tier, test id)], failing now and not in the base run
-    link = dashboard_link(config.history.dashboard_url, read_github_env())
+    link = dashboard_link(config.history.dashboard_url, github)
 """
 
 from __future__ import annotations

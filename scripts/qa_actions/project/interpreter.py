@@ -1,6 +1,6 @@
 """The project's own Python: which one it is, its version, and which test plugins it has.
 
-Tests run under the project's interpreter, not ours (DESIGN.md: two environments, never mixed),
+Tests run under the project's interpreter, not ours (docs/design.md: two environments, never mixed),
 so before a tier runs we ask that interpreter what it can do, once per process.
 """
 

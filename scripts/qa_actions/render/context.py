@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 
+from ..layout import JOB_SUMMARY_MD, RESULTS_DIR
 from ..model import RunResult
 
 MARKER_PREFIX = "qa-actions"
@@ -83,7 +84,7 @@ class RenderContext:
     marker_key: str = "local:local"
     check_prefix: str = "qa"
     baseline: Baseline | None = None
-    full_report: str = "`qa-results/job-summary.md`"  # Markdown: where the untruncated report is
+    full_report: str = f"`{RESULTS_DIR}/{JOB_SUMMARY_MD}`"  # Markdown: where the untruncated report is
     notes: tuple[str, ...] = ()  # Markdown lines for the job summary (what publishing could not do)
 
     @property

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..categories import CATEGORY_ORDER
+from ..layout import ERRORS_DIR
 from ..model import RunResult
 from ..scrub import Scrubber
 from ..text import one_line
@@ -44,7 +45,7 @@ def render_issue(run: RunResult, run_url: str | None, key: str, scrubber: Scrubb
         message = one_line(problem.message, MAX_MESSAGE)
         lines.append(f"- {problem.category} · **{problem.source}** `{problem.code}`{where}: {message}")
     if len(ordered) > MAX_PROBLEMS:
-        lines.append(f"- … and {len(ordered) - MAX_PROBLEMS} more: see `.errors/` in the run's artifacts")
+        lines.append(f"- … and {len(ordered) - MAX_PROBLEMS} more: see `{ERRORS_DIR}/` in the run's artifacts")
     lines += ["", "This issue is updated by every failing nightly run and closed by the next green one."]
     return scrubber.values("\n".join(lines))[:MAX_BODY]
 

@@ -7,16 +7,13 @@ each entry absorbs one finding, so a second copy of an accepted call is still re
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
-from ..fsutil import read_limited
 from ..model import Finding
 from .redaction import redact
-from .tools import ScanFailure, relative
+from .tools import ScanFailure, read_json_or_fail, relative
 
 MAX_BASELINE_BYTES = 64 * 1024 * 1024
 DEFAULT_BASELINE = ".bandit-baseline.json"
@@ -42,10 +39,7 @@ def load_baseline(path: Path, shown: str, project: Path) -> list[Entry]:
     if not path.is_file():
         raise ScanFailure(f"bandit baseline {shown} not found "
                           "(write one with `qa scan --only bandit --update-baseline`)")
-    try:
-        data = json.loads(read_limited(path, MAX_BASELINE_BYTES))
-    except (json.JSONDecodeError, InputError) as exc:
-        raise ScanFailure(f"bandit baseline {shown} is not a bandit JSON report: {exc}") from None
+    data = read_json_or_fail(path, MAX_BASELINE_BYTES, f"bandit baseline {shown} is not a bandit JSON report")
     results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, list):
         raise ScanFailure(f"bandit baseline {shown} is not a bandit JSON report: it has no `results` list")

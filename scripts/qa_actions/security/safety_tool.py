@@ -7,7 +7,6 @@ offline and air-gapped runners need. Both write JSON to a file (stdout carries b
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -15,14 +14,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..fsutil import read_limited
 from ..layout import SAFETY_JSON
 from ..model import Finding
 from .auth_standin import offline_auth_server
 from .context import ScanRun
 from .deps_inputs import DepsInput
-from .tools import ScanFailure, explain, read_report, relative, run_tool
+from .tools import ScanFailure, explain, read_json_or_fail, read_report, relative, run_tool
 
 DB_FILES = ("insecure.json", "insecure_full.json")
 DB_SCHEMA_VERSION = "2.0.0"
@@ -90,10 +87,7 @@ def check_database(path: Path, shown: str) -> None:
         raise ScanFailure(f"safety-db {shown!r} has no {missing[0]} (a safety database holds {' and '.join(DB_FILES)})")
     for name in DB_FILES:
         file = path / name
-        try:
-            data = json.loads(read_limited(file, MAX_DB_BYTES))
-        except (json.JSONDecodeError, InputError) as exc:
-            raise ScanFailure(f"safety-db {shown!r}: {name} is not valid JSON: {exc}") from None
+        data = read_json_or_fail(file, MAX_DB_BYTES, f"safety-db {shown!r}: {name} is not valid JSON")
         meta = data.get("meta") if isinstance(data, dict) else None
         version = meta.get("schema_version") if isinstance(meta, dict) else None
         if version != DB_SCHEMA_VERSION or not isinstance(data.get("vulnerable_packages"), dict):

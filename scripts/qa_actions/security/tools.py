@@ -60,10 +60,15 @@ def read_report(path: Path, label: str, outcome: ProcessOutcome) -> Any:
     """The JSON report a tool wrote; a missing or malformed one means the tool failed."""
     if not path.is_file():
         raise ScanFailure(f"{label} exited with {outcome.exit_code} without writing its report: {explain(outcome)}")
+    return read_json_or_fail(path, MAX_REPORT_BYTES, f"{label} wrote an unreadable report {path.name}")
+
+
+def read_json_or_fail(path: Path, limit: int, what: str) -> Any:
+    """A JSON file a scan depends on; unreadable, it makes the scan fail with `what: why`."""
     try:
-        return json.loads(read_limited(path, MAX_REPORT_BYTES))
+        return json.loads(read_limited(path, limit))
     except (json.JSONDecodeError, InputError) as exc:
-        raise ScanFailure(f"{label} wrote an unreadable report {path.name}: {exc}") from None
+        raise ScanFailure(f"{what}: {exc}") from None
 
 
 def relative(path: str | Path, base: Path) -> str:

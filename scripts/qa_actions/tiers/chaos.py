@@ -2,7 +2,7 @@
 
 It runs after the tier's pytest tests, from qa's own environment (see tool_env.py), and keeps each
 experiment's journal and output under `<results>/<tier>/experiments/`. Judging the journals is
-`qa collect`'s job (chaos_journal.py), so a results folder stays self-contained.
+`qa collect`'s job (collect/chaos_journal.py), so a results folder stays self-contained.
 """
 
 from __future__ import annotations

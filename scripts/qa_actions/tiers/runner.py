@@ -2,7 +2,7 @@
 or, for `kind = "load"`, locust against the configured target.
 
 Writes `<results>/<tier>/junit.xml`, `coverage.json` (this tier alone), `output.log`, `experiments/`,
-the locust statistics and `tier.json` (a shard writes `<results>/<tier>-<K>of<N>/`, see sharding.py).
+the locust statistics and `tier.json` (a shard writes `<results>/<tier>-<K>of<N>/`, see shards.py).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
 
 
 def _standalone_plugins(folder: Path, env: dict[str, str]) -> list[str]:
-    """qa-actions' fixtures for a project interpreter that lacks qa-actions (DESIGN.md keeps the two
+    """qa-actions' fixtures for a project interpreter that lacks qa-actions (docs/design.md keeps the two
     environments apart): `qa_actions.testing` needs nothing but pytest, so a copy of that package alone
     goes next to the results and its plugins are loaded by name. Their entry-point names are blocked:
     an interpreter whose qa-actions cannot be imported may still list its entry points (a stale or

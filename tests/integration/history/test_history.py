@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import add_config
+
 from qa_actions.history.store import OUTCOMES, RunRecord, RunRow, open_history
 
 CRASHING_APPEND = '''
@@ -64,8 +66,8 @@ def test_fails_on_first_attempt_only():
 
 def test_qa_run_records_each_run_and_history_add_replaces_it(sample_project: Path, run_qa) -> None:
     (sample_project / "tests" / "acid" / "test_flaky.py").write_text(FLAKY_TEST)
-    (sample_project / "pyproject.toml").write_text((sample_project / "pyproject.toml").read_text() + (
-        "\n[tool.qa.tiers.acid]\nreruns = 1\n\n[tool.qa.history]\nrecord = true\nfile = 'history/qa.sqlite'\n"))
+    add_config(sample_project,
+               "[tool.qa.tiers.acid]\nreruns = 1\n\n[tool.qa.history]\nrecord = true\nfile = 'history/qa.sqlite'\n")
     env = {"GITHUB_RUN_ID": "77", "GITHUB_SHA": "f" * 40, "GITHUB_REF_NAME": "main", "GITHUB_EVENT_NAME": "push"}
 
     done = run_qa("run", sample_project, "-q", "--tiers", "acid,smoke", env=env)

@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+from conftest import add_config
+
 FLAKY_TEST = '''import pathlib
 
 MARK = pathlib.Path(__file__).with_suffix(".ran")
@@ -17,10 +19,6 @@ def test_fails_on_first_attempt_only():
 QUARANTINED_TEST = '''def test_known_broken():
     assert 1 + 1 == 3
 '''
-
-
-def add_config(project: Path, toml: str) -> None:
-    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text() + "\n" + toml)
 
 
 def test_flaky_test_passes_on_rerun_and_quarantine_does_not_block(sample_project: Path, run_qa, errors_of) -> None:
