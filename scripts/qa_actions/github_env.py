@@ -106,7 +106,7 @@ def read_github_env(environ: Mapping[str, str] = os.environ, payload: bool = Tru
         token=environ.get("GITHUB_TOKEN") or environ.get("GH_TOKEN") or None,
         api_url=(environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
         server_url=(environ.get("GITHUB_SERVER_URL") or DEFAULT_SERVER_URL).rstrip("/"),
-        repository=environ.get("GITHUB_REPOSITORY") or None,
+        repository=text("GITHUB_REPOSITORY"),
         run_id=text("GITHUB_RUN_ID"),
         run_attempt=text("GITHUB_RUN_ATTEMPT"),
         workflow=text("GITHUB_WORKFLOW"),

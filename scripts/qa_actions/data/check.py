@@ -19,13 +19,13 @@ from pathlib import Path
 from ..config import QaConfig
 from ..errors import InputError
 from ..fsutil import atomic_write_text
-from ..layout import SCAN_MANIFEST, SECURITY_DIR
+from ..layout import SCAN_MANIFEST, scan_folder
 from ..model import Finding, ScanResult
 from ..pii import DETECTORS, find_pii
 from .anonymize import SQLITE_MAGIC
 
 SCAN_NAME = "test-data"
-SCAN_FOLDER = Path(SECURITY_DIR) / SCAN_NAME
+SCAN_FOLDER = scan_folder(Path(), SCAN_NAME)  # relative to the results folder
 TOOL = "qa-data-check"
 CODE = "unmasked-pii"
 PER_FILE = 20  # findings listed per file; the rest are counted in one more finding

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from ..errors import QaError
-from ..github_env import GitHubEnv
+from ..github_env import GitHubEnv, warning_command
 from ..model import RunResult
 from ..render.nightly_issue import marker, render_issue
 from ..scrub import Scrubber
@@ -73,8 +73,8 @@ def sync_nightly_issue(env: GitHubEnv, run: RunResult, *, key: str, label: str, 
                           run_url=env.run_url, scrubber=scrubber)
     except GithubException as exc:
         if exc.status in (403, 404):
-            print(f"::warning title=qa nightly-issue::GitHub refused ({exc.status}): give the job "
-                  "`permissions: issues: write` to open and close the nightly issue")
+            print(warning_command("qa nightly-issue", f"GitHub refused ({exc.status}): give the job "
+                                  "`permissions: issues: write` to open and close the nightly issue"))
             return IssueOutcome("none")
         raise QaError(f"GitHub API error {exc.status} while syncing the nightly issue: {exc.data}") from None
     except RequestException as exc:

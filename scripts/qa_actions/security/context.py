@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..config import QaConfig
 from ..config.security import SecurityConfig
-from ..layout import SECURITY_DIR
+from ..layout import scan_folder
 
 
 @dataclass
@@ -30,7 +30,7 @@ class ScanRun:
 
     @property
     def folder(self) -> Path:
-        return self.results / SECURITY_DIR / self.kind
+        return scan_folder(self.results, self.kind)
 
     @property
     def tool(self) -> str:
