@@ -15,6 +15,8 @@ import click
 
 from . import __version__
 from .errors import EXIT_OK, EXIT_USAGE, QaError
+from .github_env import mask_commands
+from .scrub import announce_secrets, encoded_forms
 
 # name -> module under qa_actions.commands holding a click command of the same name
 COMMANDS = {
@@ -54,8 +56,17 @@ def cli() -> None:
     """
 
 
+def _mask_in_log(values: tuple[str, ...]) -> None:
+    """In Actions, hide the secret values in the job's log (on stderr: stdout may be parsed)."""
+    masks = mask_commands([form for value in values for form in (value, *encoded_forms(value))])
+    if masks:
+        sys.stderr.write(masks)
+        sys.stderr.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one clear line and exit 2 for bad input, never a traceback."""
+    announce_secrets(_mask_in_log)
     try:
         code = cli.main(args=argv, prog_name="qa", standalone_mode=False)
     except click.ClickException as exc:

@@ -12,7 +12,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,9 @@ _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _MARKER_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/()+#-]")
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_SERVER_URL = "https://github.com"
+# the runner's tokens in a job's environment: qa-actions needs them to publish, a project's tests do not
+RUNNER_TOKENS = ("GITHUB_TOKEN", "GH_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL",
+                 "ACTIONS_RUNTIME_TOKEN", "ACTIONS_RUNTIME_URL", "ACTIONS_CACHE_URL", "ACTIONS_RESULTS_URL")
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,15 @@ def _append_values(target: Path | None, values: Mapping[str, str]) -> bool:
         return False
     append_to(target, output_text(values))
     return True
+
+
+def mask_commands(values: Iterable[str], environ: Mapping[str, str] = os.environ) -> str:
+    """`::add-mask::` lines that make the runner hide `values` in every later line of the job's log;
+    empty outside Actions. A multi-line value is masked line by line (one command holds one line)."""
+    if environ.get("GITHUB_ACTIONS") != "true":
+        return ""
+    lines = {line.strip() for value in values for line in value.splitlines() if line.strip()}
+    return "".join(f"::add-mask::{line}\n" for line in sorted(lines))
 
 
 def warning_command(title: str, text: str) -> str:

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import InputError
-from .fsutil import atomic_write_text, read_json
+from .fsutil import read_json
 from .layout import (
     LOCUST_PREFIX,
     MANIFEST,
     shard_folder,
 )
 from .schema import Rules, build, same_key
+from .scrub import write_text
 
 MAX_MANIFEST_BYTES = 1024 * 1024
 MAX_SHARDS = 256
@@ -104,7 +105,7 @@ class TierManifest:
 
 
 def write_manifest(folder: Path, manifest: TierManifest) -> None:
-    atomic_write_text(folder / MANIFEST, json.dumps(dataclasses.asdict(manifest), indent=2) + "\n")
+    write_text(folder / MANIFEST, json.dumps(dataclasses.asdict(manifest), indent=2) + "\n")
 
 
 def read_manifest(path: Path) -> TierManifest:

@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 from .categories import Category
 from .errors import InputError
-from .fsutil import atomic_write_text, read_json
+from .fsutil import read_json
 from .schema import Rules, build, same_key
+from .scrub import write_text
 
 SCHEMA_VERSION = 1
 MAX_RESULTS_BYTES = 256 * 1024 * 1024
@@ -330,7 +331,7 @@ class RunResult:
 
 
 def save_results(result: RunResult, path: Path) -> None:
-    atomic_write_text(path, json.dumps(result.to_dict(), indent=2) + "\n")
+    write_text(path, json.dumps(result.to_dict(), indent=2) + "\n")
 
 
 def load_results(path: Path) -> RunResult:

@@ -24,7 +24,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "scripts" / "qa_actions"
 LAYERS: list[tuple[str, ...]] = [
     ("__init__", "errors", "text", "layout", "categories", "pii", "testing", "bootstrap"),  # leaves
     ("schema", "fsutil", "progress"),
-    ("model", "manifest", "scrub", "github_env"),  # the results model and its contracts; GitHub's variables
+    ("scrub",),  # secrets out of every file we write
+    ("model", "manifest", "github_env"),  # the results model and its contracts; GitHub's variables
     ("config",),  # [tool.qa]
     ("project",),  # the project under test
     ("collect", "evaluate"),  # raw output -> model; gates
@@ -213,6 +214,14 @@ def test_only_github_env_names_github_and_runner_variables() -> None:
     wrong = [f"{path.relative_to(PACKAGE)}:{line}: {value}" for module, path in all_modules().items()
              if unit_of(module) not in ("github_env", "bootstrap")
              for line, value in string_constants(path) if variable.fullmatch(value)]
+    assert wrong == []
+
+
+def test_only_scrub_writes_through_the_raw_writer() -> None:
+    """Every file of ours goes through scrub.write_text, which removes secrets on the way to disk."""
+    wrong = [f"{path.relative_to(PACKAGE)}:{imp.line}" for module, path in all_modules().items()
+             if unit_of(module) not in ("scrub", "fsutil")
+             for imp in imports_of(path) if imp.target == "qa_actions.fsutil.atomic_write_text"]
     assert wrong == []
 
 

@@ -30,7 +30,7 @@ def anonymize(source: Path, target: Path, project: Path, fmt: str | None, report
     """
     from ..config import load_config
     from ..data.anonymize import Anonymizer, salt_from_env
-    from ..fsutil import atomic_write_text
+    from ..scrub import write_text
 
     config = load_config(project).data
     reports = Anonymizer(config, salt_from_env(config)).anonymize(source, target, fmt)
@@ -44,7 +44,7 @@ def anonymize(source: Path, target: Path, project: Path, fmt: str | None, report
         click.echo(f"{item.source} → {item.target}: {item.records:,} records, {sum(item.replaced.values()):,}"
                    f" values replaced ({kinds}) in fields: {fields}{note}")
     if report is not None:
-        atomic_write_text(report, json.dumps([r.to_dict() for r in reports], indent=2) + "\n")
+        write_text(report, json.dumps([r.to_dict() for r in reports], indent=2) + "\n")
     return EXIT_OK
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -28,7 +27,7 @@ def nightly_issue(project: Path, results: Path | None, label: str, title: str, k
     from ..layout import RESULTS_JSON
     from ..model import load_results
     from ..publish.issue import sync_nightly_issue
-    from ..scrub import Scrubber
+    from ..scrub import active
 
     config = load_config(project)
     run = load_results(config.results_path(results) / RESULTS_JSON)
@@ -38,7 +37,7 @@ def nightly_issue(project: Path, results: Path | None, label: str, title: str, k
         click.echo(f"no GITHUB_TOKEN or GITHUB_REPOSITORY: would {wanted} the `{label}` issue (verdict {run.verdict})")
         return EXIT_OK
     outcome = sync_nightly_issue(env, run, key=key, label=label, title=title,
-                                 scrubber=Scrubber.from_environ(os.environ))
+                                 scrubber=active())
     write_outputs({"issue-action": outcome.action, "issue-number": str(outcome.number or "")})
     click.echo(f"nightly issue: {outcome.action}" + (f" #{outcome.number}" if outcome.number else ""))
     return EXIT_OK

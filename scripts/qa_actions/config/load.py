@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,12 +12,16 @@ from ..categories import KNOWN_CODES, Category
 from ..errors import ConfigError
 from ..layout import ERRORS_DIR, RESULTS_DIR
 from ..schema import Rules, build
+from ..scrub import add_secret_names
 from .data import DataConfig
 from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
 from .history import HistoryConfig
 from .report import ReportConfig
 from .security import SecurityConfig
 from .tiers import DEFAULT_TIERS, TierConfig, check_kind_keys, tier_table
+
+# a tier's name becomes a folder, a check run's name and a step output: nothing else gets through
+TIER_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 @dataclass
@@ -36,6 +41,8 @@ class QaConfig:
     history: HistoryConfig = field(default_factory=HistoryConfig)
     changed_lines_coverage: float | bool = 80  # minimum coverage of the lines a change touched; false = off
     report: ReportConfig = field(default_factory=ReportConfig)
+    secret_names: list[str] = field(default_factory=list)  # more variable names, words or globs to scrub
+    pass_env: list[str] = field(default_factory=list)  # qa-actions' own secrets every tier's tests may see
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
 
@@ -92,6 +99,7 @@ def load_config(project: Path, fail_on: Category | None = None) -> QaConfig:
         tool = document.get("tool", {})
         table = tool.get("qa", {}) if isinstance(tool, dict) else {}
     config = parse_config(table, project, source)
+    add_secret_names(config.secret_names)  # from now on, every file written scrubs those variables too
     if fail_on is not None:
         config.fail_on = fail_on
     return config
@@ -109,6 +117,9 @@ def parse_config(table: Any, project: Path, source: Path) -> QaConfig:
     config.project, config.source = project, source
     config.tiers = {}
     for name in {**DEFAULT_TIERS, **user_tiers}:
+        if not TIER_NAME.fullmatch(name):
+            raise ConfigError(f"{source}: tier name `{name[:40]}` is not allowed: a lowercase letter, then up to 31"
+                              " lowercase letters, digits, `-` or `_` (it names folders, checks and outputs)")
         table = tier_table(name, user_tiers.get(name, {}))
         config.tiers[name] = tier = build(TierConfig, table, f"tool.qa.tiers.{name}", rules)
         check_kind_keys(name, tier, user_tiers.get(name, {}), source)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 Level = Literal["low", "medium", "high"]
+SCANNER_SECRETS = ("SAFETY_API_KEY",)  # the scanners' accounts: qa-actions' own, never the tests'
 SCAN_KINDS = ("bandit", "deps", "test-data")  # what `qa scan --only` and `qa run --scans` name
 DepsTool = Literal["safety", "pip-audit", "none"]
 

@@ -60,6 +60,8 @@ class TierConfig:
     fail_ratio: float | bool = 0.01
     rps_min: float | bool = False
     locust_args: list[str] = field(default_factory=list)
+    # qa-actions' own secrets (GITHUB_TOKEN, SAFETY_API_KEY…) this tier's tests may see; none by default
+    pass_env: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._check_pytest_keys()

@@ -6,9 +6,9 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from ..fsutil import atomic_write_text
 from ..history.store import open_history
 from ..layout import INDEX
+from ..scrub import write_text
 from .model import DashboardModel, build_model
 from .page import Assets, render_dashboard
 
@@ -24,5 +24,5 @@ def write_dashboard(history: Path, out: Path, base_branch: str, window: int) -> 
     with open_history(history) as store:
         model = build_model(store, base_branch, window)
     page = render_dashboard(model, load_assets(), int(time.time()))
-    atomic_write_text(out / INDEX, page)
+    write_text(out / INDEX, page)
     return out / INDEX, model

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from ..config import QaConfig
 from ..errors import InputError
-from ..fsutil import atomic_write_text
 from ..layout import SCAN_MANIFEST, scan_folder
 from ..model import Finding, ScanResult
 from ..pii import DETECTORS, find_pii
+from ..scrub import write_text
 from .anonymize import SQLITE_MAGIC
 
 SCAN_NAME = "test-data"
@@ -37,7 +37,7 @@ def check_test_data(config: QaConfig, results: Path, paths: list[Path] | None = 
     started = time.monotonic()
     scan = scan_test_data(config, paths)
     scan.duration_s = round(time.monotonic() - started, 3)
-    atomic_write_text(results / SCAN_FOLDER / SCAN_MANIFEST, json.dumps(dataclasses.asdict(scan), indent=2) + "\n")
+    write_text(results / SCAN_FOLDER / SCAN_MANIFEST, json.dumps(dataclasses.asdict(scan), indent=2) + "\n")
     return scan
 
 

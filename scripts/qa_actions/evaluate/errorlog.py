@@ -7,9 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 from ..categories import CATEGORY_ORDER
-from ..fsutil import atomic_write_text
 from ..layout import ERRORS_JSONL, SUMMARY_MD
 from ..model import RunResult
+from ..scrub import write_text
 
 
 def write_error_log(run: RunResult, folder: Path) -> Path:
@@ -21,8 +21,8 @@ def write_error_log(run: RunResult, folder: Path) -> Path:
                     "blocking": p.blocking})
         for p in problems
     ]
-    atomic_write_text(folder / ERRORS_JSONL, "".join(line + "\n" for line in lines))
-    atomic_write_text(folder / SUMMARY_MD, render_summary(run))
+    write_text(folder / ERRORS_JSONL, "".join(line + "\n" for line in lines))
+    write_text(folder / SUMMARY_MD, render_summary(run))
     return folder / ERRORS_JSONL
 
 

@@ -26,6 +26,7 @@ from typing import Literal
 
 from ..errors import InputError
 from ..model import Counts
+from ..scrub import active
 
 FORMAT = "qa-actions-history"
 OUTCOMES = ("passed", "failed", "error", "skipped", "flaky")
@@ -210,6 +211,7 @@ class HistoryStore:
                     (keep_test_details,))
 
     def _insert(self, record: RunRecord) -> None:
+        record = active().model(record, personal=False)  # secrets never reach the file (scrub.py)
         run = record.run
         self.conn.execute("DELETE FROM runs WHERE run_id = ?", (run.run_id,))
         cursor = self.conn.execute(

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import QaConfig
 from ..config.environments import BUILT_IN, PROTECTED, EnvironmentConfig
+from ..config.security import SCANNER_SECRETS
 from ..errors import ConfigError
+from ..github_env import RUNNER_TOKENS
+
+OWN_SECRETS = (*RUNNER_TOKENS, *SCANNER_SECRETS)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,14 @@ class Environment:
         if self.base_url:
             ours["QA_BASE_URL"] = self.base_url
         return {**self.variables, **ours}
+
+
+def tier_environ(pass_env: Iterable[str] = (), environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The job's environment for a tier's processes (pytest, chaostoolkit, locust, the load target),
+    without qa-actions' own secrets and the runner's tokens, but those the tier names in `pass-env`:
+    the project's tests get what they need, not what qa-actions needs to scan and publish."""
+    withheld = set(OWN_SECRETS) - set(pass_env)
+    return {name: value for name, value in environ.items() if name not in withheld}
 
 
 def resolve_environment(config: QaConfig, name: str | None) -> Environment:

@@ -1,4 +1,7 @@
-"""Run a tool as a subprocess: stream its output live, keep a log and a tail, enforce a time limit."""
+"""Run a tool as a subprocess: stream its output live, keep a log and a tail, enforce a time limit.
+
+Every line is scrubbed of secrets before it is logged, kept or echoed (scrub.py).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..scrub import LineScrubber
 
 TAIL_LINES = 40
 KILL_GRACE_S = 5.0
@@ -78,7 +83,9 @@ def run_streaming(
 
 def _pump(process: subprocess.Popen[str], log: object, tail: collections.deque[str], echo: bool) -> None:
     assert process.stdout is not None
-    for line in process.stdout:
+    scrubber = LineScrubber()
+    for raw in process.stdout:
+        line = scrubber.line(raw)
         log.write(line)  # type: ignore[attr-defined]
         tail.append(line.rstrip("\n"))
         if echo:

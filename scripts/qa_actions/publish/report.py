@@ -14,13 +14,12 @@ from pathlib import Path
 
 from ..config import QaConfig, load_config
 from ..errors import QaError
-from ..fsutil import atomic_write_text
 from ..github_env import GitHubEnv, append_to, output_text, read_github_env
 from ..layout import CHECK_RUNS_JSON, COMMENT_MD, JOB_SUMMARY_MD, OUTPUTS_TXT, RESULTS_JSON
 from ..model import RunResult, load_results
 from ..render.context import Baseline, Links, RenderContext
 from ..render.report import Report, build_report
-from ..scrub import Scrubber
+from ..scrub import active, write_text
 
 
 @dataclass
@@ -42,7 +41,7 @@ def prepare_report(project: Path, results: Path | None, baseline: Path | None, c
     notes: list[str] = []
     base = load_baseline(baseline, run) if baseline is not None else history_baseline(config, run, notes)
     ctx = render_context(config, env, run, folder, base, comment_key, notes)
-    return Prepared(config, folder, env, build_report(run, ctx, Scrubber.from_environ(os.environ)))
+    return Prepared(config, folder, env, build_report(run, ctx, active()))
 
 
 def render_context(config: QaConfig, env: GitHubEnv, run: RunResult, results: Path, baseline: Baseline | None = None,
@@ -115,7 +114,7 @@ def write_report(report: Report, results: Path, env: GitHubEnv) -> list[Path]:
         results / CHECK_RUNS_JSON: json.dumps([c.to_dict() for c in report.check_runs], indent=2) + "\n",
     }
     for path, text in written.items():
-        atomic_write_text(path, text)
+        write_text(path, text)
     paths = list(written)
     if env.step_summary is not None:
         append_to(env.step_summary, report.summary + "\n")

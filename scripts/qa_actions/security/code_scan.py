@@ -7,10 +7,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import atomic_write_text
 from ..layout import BANDIT_JSON
 from ..model import Finding, ScanResult
 from ..project.sources import detect_packages
+from ..scrub import write_text
 from .baseline import DEFAULT_BASELINE, load_baseline, split_by_baseline
 from .context import ScanRun
 from .fingerprints import fingerprint_code
@@ -43,7 +43,7 @@ def run_bandit(run: ScanRun) -> ScanResult:
     findings, unparsed = parse_bandit(report, run.project)
     fingerprint_code(findings, run.project)
     if run.update_baseline:
-        atomic_write_text(path, report_path.read_text(encoding="utf-8"))
+        write_text(path, report_path.read_text(encoding="utf-8"))
         entries = load_baseline(path, shown, run.project)
     if use_baseline:
         findings, result.suppressed = split_by_baseline(findings, entries, shown)

@@ -14,9 +14,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fsutil import atomic_write_text
 from ..layout import ENVIRONMENT_TXT
 from ..project.interpreter import project_python
+from ..scrub import write_text
 from .context import ScanRun
 from .tools import ScanFailure
 
@@ -53,7 +53,7 @@ def gather(run: ScanRun) -> DepsInput:
         if found:
             return DepsInput(found, [p.relative_to(run.project).as_posix() for p in found])
     listing = run.folder / ENVIRONMENT_TXT
-    atomic_write_text(listing, "".join(f"{name}=={version}\n" for name, version in _installed(run)))
+    write_text(listing, "".join(f"{name}=={version}\n" for name, version in _installed(run)))
     return DepsInput([listing], ["installed environment"], environment=True)
 
 

@@ -13,10 +13,10 @@ from ..collect.merge import read_scans
 from ..config import QaConfig
 from ..config.security import SCAN_KINDS
 from ..errors import ConfigError
-from ..fsutil import atomic_write_text
 from ..layout import SARIF_FILE, SCAN_MANIFEST
 from ..model import ScanResult
 from ..project.runinfo import path_in_repository
+from ..scrub import scrub_tree, write_text
 from .code_scan import run_bandit
 from .context import ScanRun
 from .deps_audit import run_deps
@@ -56,7 +56,8 @@ def run_scan(run: ScanRun) -> ScanResult:
     except ScanFailure as exc:
         result = ScanResult(name=run.tool, status="error", reason=str(exc), error_code=exc.code)
     result.duration_s = round(time.monotonic() - started, 3)
-    atomic_write_text(run.folder / SCAN_MANIFEST, json.dumps(dataclasses.asdict(result), indent=2) + "\n")
+    scrub_tree(run.folder)  # the tool's own report, before anything reads or uploads it
+    write_text(run.folder / SCAN_MANIFEST, json.dumps(dataclasses.asdict(result), indent=2) + "\n")
     return result
 
 

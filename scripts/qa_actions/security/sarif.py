@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import atomic_write_text
 from ..model import Finding, ScanResult
+from ..scrub import write_text
 from ..text import one_line
 from .fingerprints import SARIF_KEY
 
@@ -37,7 +37,7 @@ def build_sarif(scans: Iterable[ScanResult], prefix: str = "") -> dict[str, Any]
 
 
 def write_sarif(path: Path, scans: Iterable[ScanResult], prefix: str = "") -> Path:
-    atomic_write_text(path, json.dumps(build_sarif(scans, prefix), indent=2) + "\n")
+    write_text(path, json.dumps(build_sarif(scans, prefix), indent=2) + "\n")
     return path
 
 

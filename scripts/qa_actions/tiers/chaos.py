@@ -34,7 +34,7 @@ def run_experiments(run: TierRun, experiments: list[Path], python: str, manifest
     folder = run.folder / EXPERIMENTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     env = tool_environment(run.project, run.name, run.folder, python,
-                           run.environment.process_env() if run.environment else None)
+                           run.environment.process_env() if run.environment else None, run.pass_env)
     for index, path in enumerate(experiments, 1):
         journal, log = experiment_files(f"{index:02d}-{path.stem}")
         record = ExperimentRun(file=path.relative_to(run.project).as_posix(), journal=journal, log=log)

@@ -28,7 +28,7 @@ def run_load(run: TierRun, paths: list[str], python: str, manifest: TierManifest
     command = python_module_command("locust", "locust")
     started = time.monotonic()
     env = tool_environment(run.project, run.name, run.folder, python,
-                           run.environment.process_env() if run.environment else None)
+                           run.environment.process_env() if run.environment else None, run.pass_env)
     with tempfile.TemporaryDirectory(prefix="qa-load-") as tmp:
         try:
             target = load_target.resolve_target(tier, run.project, python, Path(tmp))

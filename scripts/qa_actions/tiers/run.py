@@ -31,6 +31,11 @@ class TierRun:
         return self.config.tiers[self.name]
 
     @property
+    def pass_env(self) -> list[str]:
+        """qa-actions' own secrets this tier's tests may see (`pass-env`, the root's and the tier's)."""
+        return [*self.config.pass_env, *self.tier.pass_env]
+
+    @property
     def folder(self) -> Path:
         return self.results / (self.shard.folder_name(self.name) if self.shard else self.name)
 

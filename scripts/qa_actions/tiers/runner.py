@@ -15,9 +15,11 @@ from pathlib import Path
 
 from ..layout import COVERAGE_DATA, COVERAGE_JSON, EXPERIMENTS_DIR, JUNIT, OUTPUT_LOG, PLUGIN_DIR
 from ..manifest import TierManifest, write_manifest
+from ..project.environment import tier_environ
 from ..project.interpreter import Interpreter, MissingTool, probe, project_python
 from ..project.process import last_meaningful_line, run_streaming
 from ..project.sources import coverage_sources
+from ..scrub import scrub_tree
 from .chaos import find_experiments, run_experiments
 from .load import LOAD_FILES, run_load
 from .run import TierRun
@@ -60,6 +62,8 @@ def run_tier(run: TierRun) -> TierManifest:
                     run_experiments(run, experiments, interpreter.executable, manifest, deadline)
         except MissingTool as exc:
             manifest.status, manifest.error_code, manifest.reason = "error", "missing-tool", str(exc)
+    # what pytest, chaostoolkit and locust wrote, before anything reads or uploads it
+    scrub_tree(run.folder, skip=[PLUGIN_DIR])
     write_manifest(run.folder, manifest)
     return manifest
 
@@ -120,7 +124,7 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     interpreter.require("pytest")
     command = [interpreter.executable, "-m", "pytest", *paths,
                f"--junitxml={folder / JUNIT}", "-o", "junit_family=xunit1"]
-    env = {**os.environ, "QA_TIER": run.name, "QA_RESULTS_DIR": str(folder)}
+    env = {**tier_environ(run.pass_env), "QA_TIER": run.name, "QA_RESULTS_DIR": str(folder)}
     if run.environment is not None:
         env.update(run.environment.process_env())
     if "qa_actions" not in interpreter.modules:

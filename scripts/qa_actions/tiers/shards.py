@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..fsutil import atomic_write_text, read_json
+from ..fsutil import read_json
 from ..layout import MANIFEST, shard_label_of
 from ..manifest import Shard
+from ..scrub import write_text
 
 if TYPE_CHECKING:
     from ..config import QaConfig
@@ -130,6 +131,6 @@ def history_timings(history: Path, tier: str, runs: int = HISTORY_RUNS) -> Timin
 def pytest_split_args(shard: Shard, timings: Timings, folder: Path) -> list[str]:
     """pytest-split's options for this shard; the timings go to `<folder>/durations.json`."""
     durations = folder / DURATIONS_FILE
-    atomic_write_text(durations, timings.as_json())
+    write_text(durations, timings.as_json())
     return ["--splits", str(shard.count), "--group", str(shard.index),
             "--splitting-algorithm", ALGORITHM, "--durations-path", str(durations)]

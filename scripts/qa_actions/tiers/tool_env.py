@@ -11,9 +11,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..project.environment import tier_environ
 from ..project.interpreter import MissingTool
 
 
@@ -24,11 +25,12 @@ def import_roots(project: Path) -> list[str]:
 
 
 def tool_environment(project: Path, tier: str, folder: Path, python: str,
-                     extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The tool's variables: ours, plus `extra` (the active environment's `QA_ENV`, `QA_BASE_URL`, …)."""
+                     extra: Mapping[str, str] | None = None, pass_env: Iterable[str] = ()) -> dict[str, str]:
+    """The tool's variables: the job's without qa-actions' secrets (`tier_environ`), ours, plus `extra`
+    (the active environment's `QA_ENV`, `QA_BASE_URL`, …)."""
     existing = os.environ.get("PYTHONPATH")
     path = os.pathsep.join([*import_roots(project), *([existing] if existing else [])])
-    return {**os.environ, **(extra or {}), "PYTHONPATH": path, "QA_TIER": tier,
+    return {**tier_environ(pass_env), **(extra or {}), "PYTHONPATH": path, "QA_TIER": tier,
             "QA_RESULTS_DIR": str(folder.resolve()), "QA_PYTHON": python}
 
 
