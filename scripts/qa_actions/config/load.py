@@ -118,7 +118,7 @@ def parse_config(table: Any, project: Path, source: Path) -> QaConfig:
     config.tiers = {}
     for name in {**DEFAULT_TIERS, **user_tiers}:
         if not TIER_NAME.fullmatch(name):
-            raise ConfigError(f"{source}: tier name `{name[:40]}` is not allowed: a lowercase letter, then up to 31"
+            raise ConfigError(f"{source}: tier name {name[:40]!r} is not allowed: a lowercase letter, then up to 31"
                               " lowercase letters, digits, `-` or `_` (it names folders, checks and outputs)")
         table = tier_table(name, user_tiers.get(name, {}))
         config.tiers[name] = tier = build(TierConfig, table, f"tool.qa.tiers.{name}", rules)

@@ -184,3 +184,25 @@ def test_report_settings_are_validated(tmp_path: Path, toml: str, message: str |
         return
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_config(project)
+
+
+@pytest.mark.parametrize("name", ["Unit", "1st", "a" * 33, "x\\n::warning ::pwned", "../escape", "a.b", '"sp ace"'])
+def test_tier_names_that_could_leave_their_folder_or_line_are_refused(tmp_path: Path, name: str) -> None:
+    key = name if name.startswith('"') else f'"{name}"'
+    (tmp_path / "pyproject.toml").write_text(f"[tool.qa.tiers.{key}]\npaths = ['tests']\n")
+    with pytest.raises(ConfigError, match="tier name .* is not allowed"):
+        load_config(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["contract", "e2e_api", "slow-1", "a" * 32])
+def test_ordinary_tier_names_are_accepted(tmp_path: Path, name: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.qa.tiers.{name}]\npaths = ['tests']\n")
+    assert name in load_config(tmp_path).tiers
+
+
+def test_pass_env_and_secret_names(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.qa]\nsecret-names = ["dsn"]\npass-env = ["GH_TOKEN"]\n'
+                                             '[tool.qa.tiers.unit]\npass-env = ["GITHUB_TOKEN"]\n')
+    config = load_config(tmp_path)
+    assert (config.secret_names, config.pass_env, config.tiers["unit"].pass_env) == (["dsn"], ["GH_TOKEN"],
+                                                                                      ["GITHUB_TOKEN"])
