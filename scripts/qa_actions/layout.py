@@ -72,6 +72,21 @@ ERRORS_JSONL = "errors.jsonl"
 SUMMARY_MD = "summary.md"
 
 
+# a tier's name becomes a folder, a check run's name and a step output: nothing else gets through,
+# whether it comes from [tool.qa] or from a tier.json in a downloaded artifact
+TIER_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+TIER_NAME_RULE = "a lowercase letter, then up to 31 lowercase letters, digits, `-` or `_`"
+
+
+def inside(folder: Path, relative: str) -> Path | None:
+    """`folder / relative` if that stays inside `folder` (symbolic links resolved), else None: a path
+    read from an artifact (a journal's name in tier.json) must not reach the rest of the machine."""
+    if not relative or Path(relative).is_absolute():
+        return None
+    target = (folder / relative).resolve()
+    return target if target.is_relative_to(folder.resolve()) else None
+
+
 def experiment_files(stem: str) -> tuple[str, str]:
     """The journal and the log of one experiment, relative to the tier folder."""
     return f"{EXPERIMENTS_DIR}/{stem}{JOURNAL_SUFFIX}", f"{EXPERIMENTS_DIR}/{stem}{EXPERIMENT_LOG_SUFFIX}"

@@ -18,6 +18,8 @@ from .fsutil import read_json
 from .layout import (
     LOCUST_PREFIX,
     MANIFEST,
+    TIER_NAME,
+    TIER_NAME_RULE,
     shard_folder,
 )
 from .schema import Rules, build, same_key
@@ -110,4 +112,7 @@ def write_manifest(folder: Path, manifest: TierManifest) -> None:
 
 def read_manifest(path: Path) -> TierManifest:
     data = read_json(path, MAX_MANIFEST_BYTES)
-    return build(TierManifest, data, "tier", Rules(path, key=same_key, strict=False, error=InputError))
+    manifest = build(TierManifest, data, "tier", Rules(path, key=same_key, strict=False, error=InputError))
+    if not TIER_NAME.fullmatch(manifest.tier):
+        raise InputError(f"{path}: tier name {manifest.tier[:40]!r} is not allowed: {TIER_NAME_RULE}")
+    return manifest

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..fsutil import read_json
+from ..layout import MANIFEST, inside
 from ..manifest import ExperimentRun
 from ..model import Activity, ExperimentResult, Failure
 from ..text import one_line
@@ -25,7 +26,9 @@ OUTPUT_CHARS = 300
 
 def read_experiment(folder: Path, run: ExperimentRun) -> tuple[ExperimentResult, list[Failure]]:
     """Judge one experiment of a tier folder from its journal (or from why it has none)."""
-    path = folder / run.journal
+    path = inside(folder, run.journal)
+    if path is None:
+        raise InputError(f"{folder / MANIFEST}: experiment journal {run.journal[:80]!r} is outside the tier folder")
     if run.reason or not path.is_file():
         reason = run.reason or f"no journal at {run.journal}"
         return _error(run.file, run.file, reason, run.duration_s)

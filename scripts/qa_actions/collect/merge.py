@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..fsutil import read_json
-from ..layout import COMBINED, COVERAGE_DATA, COVERAGE_JSON, JUNIT, MANIFEST, SCAN_MANIFEST
+from ..layout import COMBINED, COVERAGE_DATA, COVERAGE_JSON, JUNIT, MANIFEST, SCAN_MANIFEST, inside
 from ..manifest import Shard, TierManifest, read_manifest
 from ..model import Counts, CoverageResult, RunInfo, RunResult, ScanResult, TierResult
 from ..schema import Rules, build, same_key
@@ -57,7 +57,10 @@ def tier_folders(results: Path) -> list[Path]:
 
 
 def read_part(folder: Path) -> TierPart:
-    """Read one tier folder written by `qa tier`."""
+    """Read one tier folder written by `qa tier`; a file of it that is a link out of it is refused."""
+    for name in (MANIFEST, JUNIT, COVERAGE_JSON, COVERAGE_DATA):
+        if (folder / name).is_symlink() and inside(folder, name) is None:
+            raise InputError(f"{folder / name}: a symbolic link out of the tier folder (refused)")
     manifest = read_manifest(folder / MANIFEST)
     junit_path = folder / JUNIT
     junit = parse_junit(junit_path, reruns=manifest.reruns > 0) if junit_path.is_file() else None

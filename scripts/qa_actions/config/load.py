@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 from ..categories import KNOWN_CODES, Category
 from ..errors import ConfigError
-from ..layout import ERRORS_DIR, RESULTS_DIR
+from ..layout import ERRORS_DIR, RESULTS_DIR, TIER_NAME, TIER_NAME_RULE
 from ..schema import Rules, build
 from ..scrub import add_secret_names
 from .data import DataConfig
@@ -19,9 +18,6 @@ from .history import HistoryConfig
 from .report import ReportConfig
 from .security import SecurityConfig
 from .tiers import DEFAULT_TIERS, TierConfig, check_kind_keys, tier_table
-
-# a tier's name becomes a folder, a check run's name and a step output: nothing else gets through
-TIER_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 @dataclass
@@ -118,8 +114,8 @@ def parse_config(table: Any, project: Path, source: Path) -> QaConfig:
     config.tiers = {}
     for name in {**DEFAULT_TIERS, **user_tiers}:
         if not TIER_NAME.fullmatch(name):
-            raise ConfigError(f"{source}: tier name {name[:40]!r} is not allowed: a lowercase letter, then up to 31"
-                              " lowercase letters, digits, `-` or `_` (it names folders, checks and outputs)")
+            raise ConfigError(f"{source}: tier name {name[:40]!r} is not allowed: {TIER_NAME_RULE}"
+                              " (it names folders, checks and outputs)")
         table = tier_table(name, user_tiers.get(name, {}))
         config.tiers[name] = tier = build(TierConfig, table, f"tool.qa.tiers.{name}", rules)
         check_kind_keys(name, tier, user_tiers.get(name, {}), source)
