@@ -52,7 +52,7 @@ def test_inside_resolves_links_and_dots(tmp_path: Path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "up").symlink_to(tmp_path)
     assert inside(tmp_path / "a", "b/../b") == (tmp_path / "a" / "b").resolve()
-    assert inside(tmp_path / "a", "up/elsewhere") is None and inside(tmp_path / "a", "../a") is None
+    assert inside(tmp_path / "a", "up/elsewhere") is None and inside(tmp_path / "a", "../x") is None
     assert inside(tmp_path / "a", "") is None and inside(tmp_path / "a", "/tmp") is None
 
 
