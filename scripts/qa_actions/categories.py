@@ -37,6 +37,9 @@ DEFAULT_CATEGORIES: dict[str, Category] = {
     "coverage-missing": "medium",
     "changed-lines-coverage": "medium",
     "changed-lines-unmeasured": "low",
+    "tier-missing": "critical",  # a tier the trusted configuration runs is not in the results
+    "gate-lowered": "high",  # a pull request lowers a gate (named; the trusted value applies when protected)
+    "tests-removed": "medium",  # fewer tests than the base branch's latest run, beyond max-tests-removed
     # security scans
     "scan-error": "critical",
     "finding-high": "high",

@@ -12,6 +12,7 @@ import importlib
 import shutil
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -19,6 +20,7 @@ from .config import QaConfig
 from .errors import QaError
 from .layout import MANIFEST, RESULTS_JSON, SCAN_MANIFEST
 from .progress import say, step
+from .project.trusted import TrustedSide
 from .text import duration
 from .tiers.run import TierRun
 from .tiers.runner import run_tier
@@ -102,23 +104,69 @@ def collect_results(config: QaConfig, results: Path, base: str | None = None) ->
     return run
 
 
-def gate_results(config: QaConfig, results: Path) -> RunResult:
-    """Re-apply the gates to `results.json` with the current config and write `.errors/`.
+@dataclass
+class GateSettings:
+    """Where `qa gate` takes its gates from: the trusted side (the base branch's configuration), whether
+    its values apply (`protect`), the tiers the workflow runs, and the change the changed-lines gate
+    measures (`base`..`head`; None: not measured again)."""
 
-    Coverage gates come from the config too, not from the run that measured the coverage: results
-    made elsewhere (a fork's pull request) are judged by the gates of the project at hand."""
+    trusted: TrustedSide | None = None  # None: the checkout's configuration is the trusted one
+    protect: bool = False
+    tiers: list[str] | None = None
+    base: str | None = None
+    head: str | None = None
+    compare: bool = False  # name the gates the results (a pull request) lower against the trusted side
+
+
+def gate_results(config: QaConfig, results: Path, settings: GateSettings | None = None) -> RunResult:
+    """Re-apply the gates to `results.json` and write `.errors/`.
+
+    The results say which tiers ran with which gates, and whoever made them controlled that (a fork's
+    pull request, its artifact). So the gates come from the configuration: every tier it runs must be
+    in the results (`tier-missing`), coverage gates are its own, the changed lines are measured again
+    when `settings` say which change, and a drop in tests against the base branch is a problem. With
+    `settings.protect`, the trusted side's configuration decides; without, the checkout's does, and
+    every gate the pull request lowers against the trusted side is named either way."""
+    from .collect.changed_lines import measure_changed_lines
     from .evaluate.errorlog import write_error_log
-    from .evaluate.gates import evaluate
-    from .model import load_results, save_results
+    from .evaluate.gates import add_problems, evaluate
+    from .evaluate.protection import GATES, GateSet, lowered_gates, mark_missing_tiers, tests_removed
+    from .github_env import read_github_env
+    from .history.deltas import base_branch_for, base_test_count
+    from .model import CoverageResult, load_results, save_results
 
+    settings = settings or GateSettings()
+    trusted = settings.trusted or TrustedSide(config)
+    judge = trusted.config if settings.protect else config
     run = load_results(results / RESULTS_JSON)
+    pr_config = config if settings.trusted is not None and settings.trusted.ref is not None else None
+    proposed = GateSet.of_run(run, pr_config)
+    lowered = (lowered_gates(GateSet.of_config(trusted.config, settings.tiers), proposed, trusted.has_tests)
+               if settings.compare else [])
+    expected = settings.tiers if settings.tiers is not None else judge.enabled_tiers()
+    has_tests = trusted.has_tests if settings.protect else TrustedSide(config).has_tests
+    mark_missing_tiers(run, [name for name in expected if name in judge.tiers], has_tests)
     for name, tier in run.tiers.items():
-        if tier.coverage is None or name not in config.tiers:
+        gate = judge.tiers[name].coverage_gate if name in judge.tiers else None
+        if tier.coverage is None and gate is not None and tier.status in ("passed", "failed"):
+            tier.coverage = CoverageResult(percent=None)  # ran without measuring: the gate cannot pass
+        if tier.coverage is None:
             continue
-        tier.coverage.gate = config.tiers[name].coverage_gate
+        tier.coverage.gate = gate
         if tier.coverage.gate is None and tier.coverage.percent is None:
             tier.coverage = None  # nothing measured and nothing to gate
-    run = evaluate(run, config.categories, config.fail_on, config.quarantine())
+    if settings.base is not None or settings.protect:
+        run.changed_lines = measure_changed_lines(config.project, results, run, judge.changed_lines_gate,
+                                                  settings.base, settings.head)
+    run = evaluate(run, judge.categories, judge.fail_on, judge.quarantine())
+    applied = "the base branch's value applies" if settings.protect else "its own value applies: protect-gates is off"
+    found = [(GATES, "gate-lowered", f"this pull request {change} ({applied})", False) for change in lowered]
+    history = judge.history.path(judge.project)
+    before = base_test_count(history, base_branch_for(judge.history, read_github_env()), run)
+    removed = tests_removed(sum(t.counts.tests for t in run.tiers.values()), before, judge.tests_removed_share)
+    if removed:
+        found.append((GATES, "tests-removed", removed, True))
+    run = add_problems(run, judge.categories, found)
     save_results(run, results / RESULTS_JSON)
     write_error_log(run, config.errors_path)
     return run

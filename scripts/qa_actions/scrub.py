@@ -68,11 +68,11 @@ TOKEN_FORMATS: dict[str, str] = {
 }
 # a secret next to what names it (URL user, header, `password = `): only the part named `value` is replaced
 LABELLED_SECRETS: dict[str, tuple[str, str]] = {
-    "password": (r"(?<=://)[^\s/:@'\"\\<>]+:", r"[^\s/@'\"\\<>]+(?=@)"),
+    "password": (r"(?<=://)[^\s/:@'\"\\<>]+:", r"[^\s/@'\"\\<>\[\]]+(?=@)"),
     "credentials": (r"(?i:\b(?:proxy-)?authorization\s*[:=]\s*(?:bearer\s+|token\s+|basic\s+)?)",
                     r"[A-Za-z0-9._~+/=-]{8,}"),
     "secret": (r"(?i:(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)\w*['\"]?\s*[:=]\s*['\"]?)",
-               r"[^\s'\",;&\\<>]{6,}"),
+               r"[^\s'\",;&\\<>\[\]]{6,}"),
 }
 
 
@@ -234,6 +234,7 @@ def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
 
 _names: tuple[str, ...] = ()
 _active: Scrubber | None = None
+_active_key: tuple[tuple[str, str], ...] = ()
 CHUNK_BYTES = 1 << 20  # scrub_file works a megabyte of lines at a time
 PEM_CARRY_BYTES = 1 << 20  # how far a chunk is extended to reach the END of a private key it holds
 
@@ -261,10 +262,12 @@ def add_secret_names(names: Iterable[str]) -> None:
 
 
 def active() -> Scrubber:
-    """The scrubber of this process: this environment's secret values and the configured names."""
-    global _active
-    if _active is None:
-        _active = Scrubber.from_environ(os.environ, _names)
+    """The scrubber of this process: this environment's secret values and the configured names
+    (built again when the secret variables change)."""
+    global _active, _active_key
+    key = tuple(sorted((k, v) for k, v in os.environ.items() if is_secret_name(k, _names)))
+    if _active is None or key != _active_key:
+        _active, _active_key = Scrubber.from_environ(dict(key), ()), key
     return _active
 
 

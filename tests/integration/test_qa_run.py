@@ -165,10 +165,16 @@ def test_tier_then_collect_then_gate(sample_project: Path, run_qa, errors_of) ->
     (sample_project / "pyproject.toml").write_text(
         (sample_project / "pyproject.toml").read_text()
         + "\n[tool.qa.categories]\n'coverage-gate' = 'low'\n[tool.qa.tiers.unit]\ncoverage = 99.9\n")
-    done = run_qa("gate", "--project", sample_project)
+    done = run_qa("gate", "--project", sample_project, "--tiers", "unit")  # the tiers this workflow runs
     assert done.returncode == 0
     (problem,) = errors_of(sample_project)
     assert (problem["code"], problem["category"]) == ("coverage-gate", "low")
+    # without --tiers every enabled tier with tests must be in the results
+    done = run_qa("gate", "--project", sample_project)
+    assert done.returncode == 1
+    missing = {p["source"] for p in errors_of(sample_project) if p["code"] == "tier-missing"}
+    assert missing == {"integration", "chaos", "acid", "smoke"}
+    assert {p["category"] for p in errors_of(sample_project) if p["code"] == "tier-missing"} == {"critical"}
 
 
 def test_gate_without_results(tmp_path: Path, run_qa) -> None:

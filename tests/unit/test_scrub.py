@@ -153,3 +153,15 @@ def test_line_scrubber_masks_a_key_over_lines() -> None:
     out = [lines.line(t) for t in ["ok\n", "-----BEGIN EC PRIVATE KEY-----\n", "MHcCAQEE\n",
                                    "-----END EC PRIVATE KEY-----\n", "after\n"]]
     assert out[0] == "ok\n" and out[-1] == "after\n" and "MHcCAQEE" not in "".join(out)
+
+
+def test_scrubbing_twice_changes_nothing_more() -> None:
+    once = Scrubber().secrets("token=ghp_" + "A1b2C3d4E5" * 4 + " and https://u:[password removed]@h")
+    assert Scrubber().secrets(once) == once and "removed] removed]" not in once
+
+
+def test_the_active_scrubber_follows_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("LATE_TOKEN", "set-after-the-first-write")
+    assert "set-after" not in scrub.active().secrets("x set-after-the-first-write y")
+    monkeypatch.setenv("LATE_TOKEN", "changed-value-now")
+    assert "changed-value" not in scrub.active().secrets("x changed-value-now y")

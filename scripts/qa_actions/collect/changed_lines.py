@@ -24,8 +24,11 @@ class GitUnavailable(Exception):
 
 
 def measure_changed_lines(project: Path, results: Path, run: RunResult, gate: float | None,
-                          base: str | None) -> ChangedLinesResult | None:
-    """The changed-lines result for `run`, or None when the gate is off."""
+                          base: str | None, head: str | None = None) -> ChangedLinesResult | None:
+    """The changed-lines result for `run`, or None when the gate is off.
+
+    `head`: the commit whose change is measured, when it is not the checkout (a fork's report job
+    checks out the base branch and fetches the pull request's commits as data)."""
     if gate is None:
         return None
     reports = [results / t.coverage.report for t in run.tiers.values() if t.coverage and t.coverage.report]
@@ -36,8 +39,9 @@ def measure_changed_lines(project: Path, results: Path, run: RunResult, gate: fl
         return ChangedLinesResult("skipped", gate, base=base, reason="no tier measures coverage")
     try:
         git = Git(project)
-        merge_base = git.merge_base(base)
-        head, diff = git.head(), git.diff(merge_base)
+        merge_base = git.merge_base(base, head or "HEAD")
+        diff = git.diff(merge_base, head)
+        head = git.commit(head or "HEAD")
     except GitUnavailable as exc:
         return ChangedLinesResult("unavailable", gate, base=base, reason=str(exc))
     coverage = union_coverage(reports, project)
@@ -107,27 +111,29 @@ class Git:
         if self._try("rev-parse", "--is-inside-work-tree") != "true":
             raise GitUnavailable(f"{project} is not inside a git checkout, so the changed lines are unknown")
 
-    def head(self) -> str:
-        return self._out("rev-parse", "HEAD").strip()
+    def commit(self, ref: str) -> str:
+        return self._out("rev-parse", "--verify", f"{ref}^{{commit}}").strip()
 
-    def merge_base(self, base: str) -> str:
-        """Where the change started: the merge base of `base` and HEAD."""
-        if base.startswith("-"):
-            raise GitUnavailable(f"`{base}` is not a commit")
+    def merge_base(self, base: str, head: str = "HEAD") -> str:
+        """Where the change started: the merge base of `base` and `head`."""
         shallow = self._try("rev-parse", "--is-shallow-repository") == "true"
-        if self._try("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}") is None:
-            where = "this shallow checkout" if shallow else "this checkout"
-            raise GitUnavailable(f"the base commit {base[:12]} is not in {where}: {FETCH_HINT}")
-        found = self._try("merge-base", base, "HEAD")
+        for what, ref in (("base", base), ("head", head)):
+            if ref.startswith("-"):
+                raise GitUnavailable(f"`{ref}` is not a commit")
+            if self._try("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
+                where = "this shallow checkout" if shallow else "this checkout"
+                raise GitUnavailable(f"the {what} commit {ref[:12]} is not in {where}: {FETCH_HINT}")
+        found = self._try("merge-base", base, head)
         if found is None:
             hint = FETCH_HINT if shallow else "fetch the full history of both branches"
-            raise GitUnavailable(f"{base[:12]} and HEAD share no history in this checkout: {hint}")
+            raise GitUnavailable(f"{base[:12]} and {head[:12]} share no history in this checkout: {hint}")
         return found
 
-    def diff(self, since: str) -> str:
-        """The working tree against `since`, paths relative to the project, renames followed."""
+    def diff(self, since: str, until: str | None = None) -> str:
+        """`until` (default: the working tree) against `since`, paths relative to the project, renames followed."""
         return self._out("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", "--find-renames",
-                         "--src-prefix=a/", "--dst-prefix=b/", "--relative", since, "--", ".")
+                         "--src-prefix=a/", "--dst-prefix=b/", "--relative", since, *([until] if until else []),
+                         "--", ".")
 
     def _try(self, *args: str) -> str | None:
         """Stripped output, or None when git says no."""

@@ -37,6 +37,7 @@ class QaConfig:
     history: HistoryConfig = field(default_factory=HistoryConfig)
     changed_lines_coverage: float | bool = 80  # minimum coverage of the lines a change touched; false = off
     report: ReportConfig = field(default_factory=ReportConfig)
+    max_tests_removed: float | bool = 10  # percent of the base branch's tests a change may remove; false = off
     secret_names: list[str] = field(default_factory=list)  # more variable names, words or globs to scrub
     pass_env: list[str] = field(default_factory=list)  # qa-actions' own secrets every tier's tests may see
     project: Path = field(default=Path(), init=False)
@@ -46,6 +47,13 @@ class QaConfig:
         gate = self.changed_lines_coverage
         if gate is True or (not isinstance(gate, bool) and not 0 <= gate <= 100):
             raise ValueError("`changed-lines-coverage` takes a percentage between 0 and 100, or false")
+        share = self.max_tests_removed
+        if share is True or (not isinstance(share, bool) and not 0 <= share <= 100):
+            raise ValueError("`max-tests-removed` takes a percentage between 0 and 100, or false")
+
+    @property
+    def tests_removed_share(self) -> float | None:
+        return None if self.max_tests_removed is False else float(self.max_tests_removed)
 
     @property
     def changed_lines_gate(self) -> float | None:

@@ -33,6 +33,15 @@ def evaluate(
     return run
 
 
+def add_problems(run: RunResult, overrides: dict[str, Category], found: list[tuple[str, str, str, bool]]) -> RunResult:
+    """Add problems found outside the run's own parts, (source, code, message, blocking) each, and
+    recompute the verdict: the gates of the trusted side (protection.py)."""
+    rules = _Problems(overrides)
+    run.problems += [rules.make(source, code, message, blocking=blocking) for source, code, message, blocking in found]
+    run.verdict = "failed" if any(fails_verdict(p, run.fail_on) for p in run.problems) else "passed"
+    return run
+
+
 def fails_verdict(problem: Problem, fail_on: Category) -> bool:
     """True when `problem` alone makes the verdict `failed`."""
     return problem.blocking and at_least(problem.category, fail_on)

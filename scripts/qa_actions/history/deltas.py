@@ -83,6 +83,19 @@ def base_deltas(store: HistoryStore, base_branch: str, run: RunResult) -> BaseDe
     return BaseDeltas(base_branch, base, tiers, new, None)
 
 
+def base_test_count(history: Path, base_branch: str, run: RunResult) -> int | None:
+    """How many tests the base branch's latest run before `run` had (None: no history, or no such run)."""
+    if not history.is_file():
+        return None
+    with open_history(history) as store:
+        info = run.run
+        base = base_run(store.runs(base_branch), RunRow(info.run_id, epoch(info.time), run.verdict,
+                                                       branch=info.branch), base_branch)
+        if base is None:
+            return None
+        return sum(row.counts.tests for row in store.tiers([base.key]).get(base.key, []))
+
+
 def load_base_deltas(history: Path, base_branch: str, run: RunResult) -> BaseDeltas | None:
     """`base_deltas` from the history file, or None when there is no history yet."""
     if not history.is_file():

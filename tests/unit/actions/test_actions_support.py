@@ -15,7 +15,16 @@ from qa_actions.config import load_config, parse_config
 from qa_actions.errors import ConfigError
 from qa_actions.evaluate.gates import evaluate
 from qa_actions.github_env import export_variables, write_outputs
-from qa_actions.model import Counts, CoverageResult, Failure, RunInfo, RunResult, TierResult, save_results
+from qa_actions.model import (
+    ChangedLinesResult,
+    Counts,
+    CoverageResult,
+    Failure,
+    RunInfo,
+    RunResult,
+    TierResult,
+    save_results,
+)
 from qa_actions.render.outputs import render_outputs
 from qa_actions.tiers.plan import build_matrix, matrix_json, parse_shards
 from qa_actions.tiers.plugins import required_plugins
@@ -108,7 +117,9 @@ def test_plugins_command_lists_requirements(sample_project: Path, run_qa) -> Non
 
 def results_with(project: Path, tier: TierResult) -> Path:
     results = project / "qa-results"
-    save_results(RunResult(RunInfo("r", "t"), tiers={tier.name: tier}), results / "results.json")
+    changed = ChangedLinesResult("skipped", 80, reason="no base commit")  # as `qa collect` records it
+    save_results(RunResult(RunInfo("r", "t"), tiers={tier.name: tier}, changed_lines=changed),
+                 results / "results.json")
     return results
 
 

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import qa
+
 from qa_actions.collect.merge import collect
 from qa_actions.errors import InputError
 from qa_actions.layout import inside
@@ -26,7 +26,7 @@ def manifest(folder: Path, **fields: object) -> Path:
 @pytest.mark.parametrize("name", ["../../outside", "/etc", "unit\n::warning ::forged", "x" * 40, "Unit"])
 def test_a_tier_name_that_is_not_a_tier_name_is_refused(tmp_path: Path, name: str) -> None:
     manifest(tmp_path / "results" / "unit", tier=name)
-    with pytest.raises(InputError, match="tier name .* is not allowed"):
+    with pytest.raises(InputError, match=r"tier name .* is not allowed"):
         collect(tmp_path / "results", RUN)
 
 

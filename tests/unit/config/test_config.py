@@ -190,7 +190,7 @@ def test_report_settings_are_validated(tmp_path: Path, toml: str, message: str |
 def test_tier_names_that_could_leave_their_folder_or_line_are_refused(tmp_path: Path, name: str) -> None:
     key = name if name.startswith('"') else f'"{name}"'
     (tmp_path / "pyproject.toml").write_text(f"[tool.qa.tiers.{key}]\npaths = ['tests']\n")
-    with pytest.raises(ConfigError, match="tier name .* is not allowed"):
+    with pytest.raises(ConfigError, match=r"tier name .* is not allowed"):
         load_config(tmp_path)
 
 
