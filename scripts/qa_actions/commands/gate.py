@@ -22,7 +22,7 @@ def gate(project: Path, results: Path | None, fail_on: str | None, coverage_only
     """
     from ..config import load_config
     from ..evaluate.gates import coverage_verdict
-    from ..github_env import write_outputs
+    from ..github_env import untrusted, write_outputs
     from ..pipeline import gate_results
     from ..render.console import render_table
     from ..render.outputs import render_outputs
@@ -31,6 +31,6 @@ def gate(project: Path, results: Path | None, fail_on: str | None, coverage_only
     outcome = gate_results(config, config.results_path(results))
     verdict = coverage_verdict(outcome, config.fail_on) if coverage_only else outcome.verdict
     write_outputs({**render_outputs(outcome), "verdict": verdict})
-    click.echo(render_table(outcome), nl=False)
-    click.echo(f"problems: {config.errors_path}")
+    # names and messages come from the results: printed so that none of them is a workflow command
+    click.echo(untrusted(render_table(outcome) + f"problems: {config.errors_path}\n"), nl=False)
     return verdict_exit(verdict)
