@@ -14,7 +14,7 @@ from ..config.report import CommentMode, ReportConfig
 from ..errors import QaError
 from ..github_env import GitHubEnv
 from .checks import create_check_run
-from .client import connect, refusal
+from .client import Identity, connect, refusal
 from .comment import upsert_comment
 from .pulls import find_pull_request
 
@@ -43,10 +43,11 @@ def publish_report(report: Report, env: GitHubEnv, config: ReportConfig, mode: C
     if not env.repository:
         raise PublishError("GITHUB_REPOSITORY is not set, so there is nowhere to publish (owner/name expected)")
     outcome = PublishOutcome()
-    repo = connect(env, config).get_repo(env.repository)
+    client = connect(env, config)
+    repo = client.get_repo(env.repository)
     try:
         if mode != "off":
-            _comment(outcome, repo, report, env, mode)
+            _comment(outcome, repo, report, env, mode, Identity(client))
         if config.check_runs:
             _check_runs(outcome, repo, report, env)
     except GithubException as exc:
@@ -56,7 +57,8 @@ def publish_report(report: Report, env: GitHubEnv, config: ReportConfig, mode: C
     return outcome
 
 
-def _comment(outcome: PublishOutcome, repo: Repository, report: Report, env: GitHubEnv, mode: CommentMode) -> None:
+def _comment(outcome: PublishOutcome, repo: Repository, report: Report, env: GitHubEnv, mode: CommentMode,
+             me: Identity) -> None:
     from github.GithubException import GithubException
 
     try:
@@ -69,7 +71,7 @@ def _comment(outcome: PublishOutcome, repo: Repository, report: Report, env: Git
         return
     try:
         result = upsert_comment(repo.get_issue(number), report.comment, report.ctx.marker, mode,
-                                failed=report.run.verdict == "failed")
+                                failed=report.run.verdict == "failed", me=me)
     except GithubException as exc:
         _refused(outcome, exc, "pull-requests: write", "The pull-request comment was not posted", env)
         return

@@ -1,7 +1,9 @@
-"""The one sticky comment: found by its hidden marker, created once, then updated in place.
+"""The one sticky comment: found by its hidden marker and its author, created once, then updated in place.
 
-Several comments carrying the marker (two jobs that raced, a retried request that had in fact
-succeeded) heal on the next run: the oldest is kept and updated, the others are deleted.
+Only a comment the token itself wrote is ours: anyone can paste the marker into a comment of theirs,
+and such a comment is neither edited nor deleted. Several of ours (two jobs that raced, a retried
+request that had in fact succeeded) heal on the next run: the oldest is kept and updated, the others
+are deleted.
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ if TYPE_CHECKING:
     from github.Issue import Issue
     from github.IssueComment import IssueComment
 
+    from .client import Identity
+
 _DIGEST = re.compile(rf"<!-- {MARKER_PREFIX}-digest:([0-9a-f]+) -->")
 
 
-def upsert_comment(issue: Issue, body: str, marker: str, mode: CommentMode, failed: bool) -> str:
+def upsert_comment(issue: Issue, body: str, marker: str, mode: CommentMode, failed: bool, me: Identity) -> str:
     """Create, update or leave the comment as `mode` says; returns what was done, for the log."""
     if mode == "off":
         return "not posted (comment-mode = off)"
-    ours = [c for c in issue.get_comments() if _carries(c, marker)]
+    marked = [c for c in issue.get_comments() if _carries(c, marker)]
+    ours = [c for c in marked if me.wrote(c)]
     for duplicate in ours[1:]:
         duplicate.delete()
     existing = ours[0] if ours else None
