@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..config.report import CommentMode
 from ..render.context import MARKER_PREFIX
+from .budget import WriteBudget
 
 if TYPE_CHECKING:
     from github.Issue import Issue
@@ -20,27 +21,32 @@ if TYPE_CHECKING:
 
     from .client import Identity
 
+MAX_DUPLICATES_DELETED = 5  # per run; more heal on the next one
 _DIGEST = re.compile(rf"<!-- {MARKER_PREFIX}-digest:([0-9a-f]+) -->")
 
 
-def upsert_comment(issue: Issue, body: str, marker: str, mode: CommentMode, failed: bool, me: Identity) -> str:
+def upsert_comment(issue: Issue, body: str, marker: str, mode: CommentMode, failed: bool, me: Identity,
+                   budget: WriteBudget) -> str:
     """Create, update or leave the comment as `mode` says; returns what was done, for the log."""
     if mode == "off":
         return "not posted (comment-mode = off)"
     marked = [c for c in issue.get_comments() if _carries(c, marker)]
     ours = [c for c in marked if me.wrote(c)]
-    for duplicate in ours[1:]:
+    for duplicate in ours[1:1 + MAX_DUPLICATES_DELETED]:
+        budget.spend("deleting a duplicate comment")
         duplicate.delete()
     existing = ours[0] if ours else None
     if existing is None:
         if mode == "failures" and not failed:
             return "not posted: nothing failed (comment-mode = failures)"
+        budget.spend("the comment")
         created = issue.create_comment(body)
         return f"created {created.html_url or ''}".strip()
     if existing.body == body:
         return f"unchanged {existing.html_url or ''}".strip()
     if mode == "changes" and _digest(existing.body) == _digest(body):
         return f"unchanged: same results (comment-mode = changes) {existing.html_url or ''}".strip()
+    budget.spend("the comment")
     existing.edit(body)
     return f"updated {existing.html_url or ''}".strip()
 
