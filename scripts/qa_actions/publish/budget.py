@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..render.markdown import escape
+
 # 20 tier check runs + security, coverage and verdict (23 creates), 10 more annotation batches
 # (render/checks.py: 500 annotations per report), the comment and a few duplicates healed: under 40
 MAX_WRITES = 50
@@ -35,6 +37,7 @@ class WriteBudget:
         self.used += 1
 
     def note(self, what: str) -> str:
-        """The one line that says publishing stopped, for the job summary and the log."""
-        return (f"**Stopped after {self.used} GitHub API writes**, the most one report makes: {what} and what "
-                "would follow were not posted. The whole report is in the job summary.")
+        """The one line that says publishing stopped, for the job summary and the log (`what` may hold a
+        tier's name: escaped)."""
+        return (f"**Stopped after {self.used} GitHub API writes**, the most one report makes: {escape(what)} and "
+                "what would follow were not posted. The whole report is in the job summary.")
