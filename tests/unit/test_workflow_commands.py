@@ -174,3 +174,11 @@ def test_test_tier_refuses_inputs_that_would_break_out(tmp_path: Path, inputs: d
     done, values = run_step(action_step("test-tier", "Name the results"), tmp_path, **inputs)
     assert done.returncode == 2 and values == {}
     assert done.stdout.startswith("::error title=qa-actions test-tier::")
+
+
+def test_long_or_odd_tier_names_still_make_valid_output_names() -> None:
+    from qa_actions.render.outputs import render_outputs
+
+    name = "x\n=" + "y" * 300
+    run = RunResult(RunInfo("r", "t"), tiers={name: TierResult(name, "passed", Counts(1, 1))})
+    assert set(runner_values(output_text(render_outputs(run)))) >= {"verdict", "coverage-x--" + "y" * 61}
