@@ -3,9 +3,12 @@ recording every request.
 
 It answers the endpoints qa-actions uses with GitHub's own rules (50 annotations per request,
 65,536 characters per comment or issue body, 65,535 per check-run summary and text, 422 otherwise),
-keeps state between requests (comments, check runs, pull requests, issues, labels) and can be told to misbehave: answer
-the next N matching requests with a status (502, a rate limit with Retry-After), or refuse writes
-that need a permission, as GitHub does for a read-only token.
+keeps state between requests (comments, check runs, pull requests, issues, labels) and knows who wrote
+what: a token registered with `add_user` is that user's (`GET /user` answers with its login), any other
+token is a GitHub Actions installation token (`GET /user` is refused with 403, as GitHub does, and what
+it writes is by `github-actions[bot]`; its check runs belong to the `github-actions` app). It can be
+told to misbehave: answer the next N matching requests with a status (502, a rate limit with
+Retry-After), or refuse writes that need a permission, as GitHub does for a read-only token.
 
 In our tests: the `github_api` fixture (tests/conftest.py). Alone, for workflows run with act:
 
@@ -40,6 +43,8 @@ CONCLUSIONS = {"action_required", "cancelled", "failure", "neutral", "success", 
 LEVELS = {"notice", "warning", "failure"}
 SHA = re.compile(r"^[0-9a-f]{40}$")
 NOT_ACCESSIBLE = "Resource not accessible by integration"
+ACTIONS_BOT = "github-actions[bot]"
+ACTIONS_APP = {"id": 15368, "slug": "github-actions", "name": "GitHub Actions"}
 # which permission each kind of write needs, as GitHub's X-Accepted-GitHub-Permissions names it
 WRITE_PERMISSIONS = {"comments": "issues=write; pull_requests=write", "checks": "checks=write",
                      "issues": "issues=write"}
@@ -92,6 +97,7 @@ class FakeGitHub:
         self.requests: list[Recorded] = []
         self.repos: dict[str, Repo] = {}
         self.denied: set[str] = set()
+        self.users: dict[str, str] = {}  # token -> login, for personal access tokens
         self._faults: list[Fault] = []
         self._ids = itertools.count(1001)
         self._lock = threading.Lock()
@@ -122,9 +128,24 @@ class FakeGitHub:
         self.repo(full_name).pulls[number] = pull
         return pull
 
-    def add_comment(self, full_name: str, number: int, body: str, login: str = "github-actions[bot]") -> dict:
+    def add_user(self, token: str, login: str) -> None:
+        """Make `token` a personal access token of `login` (other tokens act as github-actions[bot])."""
+        self.users[token] = login
+
+    def add_comment(self, full_name: str, number: int, body: str, login: str = ACTIONS_BOT) -> dict:
         with self._lock:
             return self._new_comment(self.repo(full_name), number, body, login)
+
+    def add_issue(self, full_name: str, title: str, body: str, labels: tuple[str, ...] = (),
+                  login: str = ACTIONS_BOT) -> dict[str, Any]:
+        """An open issue written by `login` (someone else's, when a test says so)."""
+        with self._lock:
+            return self._new_issue(self.repo(full_name), {"title": title, "body": body, "labels": list(labels)},
+                                   login)
+
+    def writes(self) -> list[Recorded]:
+        """Every request that changes something (POST, PATCH, PUT, DELETE), as GitHub's write limits count them."""
+        return [r for r in self.requests if r.method in ("POST", "PATCH", "PUT", "DELETE")]
 
     def fail(self, method: str, path: str, status: int, *, times: int = 1, headers: dict[str, str] | None = None,
              body: Any = None) -> None:
@@ -168,10 +189,11 @@ class FakeGitHub:
             return _json({"message": "Not Found"}, 404)
         path = path[len(self.prefix):]
         body = _body(request)
-        authorized = bool(request.headers.get("Authorization", "").split(" ", 1)[-1].strip())
+        token = request.headers.get("Authorization", "").split(" ", 1)[-1].strip()
+        authorized = bool(token)
         response = self._fault(request.method, path) or (
             _json({"message": "Requires authentication"}, 401) if not authorized
-            else self._route(request.method, path, request.args, body))
+            else self._route(request.method, path, request.args, body, self.users.get(token)))
         self._log(Recorded(request.method, path, dict(request.args), body, response.status_code, authorized))
         return response
 
@@ -188,7 +210,11 @@ class FakeGitHub:
             with self.record.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(record.to_dict()) + "\n")
 
-    def _route(self, method: str, path: str, args: Any, body: Any) -> Response:
+    def _route(self, method: str, path: str, args: Any, body: Any, user: str | None) -> Response:
+        if method == "GET" and path == "/user":
+            if user is None:  # an installation token has no user
+                return _json({"message": NOT_ACCESSIBLE, "documentation_url": "https://docs.github.com/rest"}, 403)
+            return _json({"login": user, "id": 1, "type": "User", "url": f"{self.url}/users/{user}"})
         routes = [
             ("GET", r"/repos/([^/]+/[^/]+)", self._get_repo),
             ("GET", r"/repos/([^/]+/[^/]+)/pulls", self._list_pulls),
@@ -212,7 +238,7 @@ class FakeGitHub:
             match = re.fullmatch(pattern, path)
             if match and route_method == method:
                 repo = self.repo(match[1])
-                return handler(repo, *match.groups()[1:], args=args, body=body)
+                return handler(repo, *match.groups()[1:], args=args, body=body, actor=user or ACTIONS_BOT)
         return _json({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}, 404)
 
     def _refuse(self, kind: str) -> Response | None:
@@ -249,9 +275,9 @@ class FakeGitHub:
             headers["Link"] = f'<{self.url}/repos/{repo.full_name}/issues/{number}/comments?{query}>; rel="next"'
         return _json(chunk, 200, headers)
 
-    def _create_comment(self, repo: Repo, number: str, *, body: Any, **_: Any) -> Response:
+    def _create_comment(self, repo: Repo, number: str, *, body: Any, actor: str, **_: Any) -> Response:
         refused = self._refuse("comments") or _check_comment(body)
-        return refused or _json(self._new_comment(repo, int(number), body["body"], "github-actions[bot]"), 201)
+        return refused or _json(self._new_comment(repo, int(number), body["body"], actor), 201)
 
     def _edit_comment(self, repo: Repo, comment_id: str, *, body: Any, **_: Any) -> Response:
         refused = self._refuse("comments") or _check_comment(body)
@@ -294,7 +320,7 @@ class FakeGitHub:
         check = {"id": run_id, "url": f"{self.url}/repos/{repo.full_name}/check-runs/{run_id}",
                  "html_url": f"https://github.example/{repo.full_name}/runs/{run_id}",
                  "name": body["name"], "head_sha": body["head_sha"], "status": body.get("status", "queued"),
-                 "conclusion": body.get("conclusion"), "external_id": body.get("external_id"),
+                 "conclusion": body.get("conclusion"), "external_id": body.get("external_id"), "app": ACTIONS_APP,
                  "output": {k: v for k, v in output.items() if k != "annotations"},
                  "annotations": list(output.get("annotations", []))}
         check["output"]["annotations_count"] = len(check["annotations"])
@@ -331,19 +357,23 @@ class FakeGitHub:
                  and labels <= {label["name"] for label in i["labels"]}]
         return _json(sorted(found, key=lambda i: i["number"], reverse=args.get("direction", "desc") == "desc"))
 
-    def _create_issue(self, repo: Repo, *, body: Any, **_: Any) -> Response:
+    def _create_issue(self, repo: Repo, *, body: Any, actor: str, **_: Any) -> Response:
         refused = self._refuse("issues") or _check_issue(body, creating=True)
         if refused:
             return refused
+        return _json(self._new_issue(repo, body, actor), 201)
+
+    def _new_issue(self, repo: Repo, body: dict[str, Any], login: str) -> dict[str, Any]:
         number = repo.next_number()
         for name in body.get("labels", []):  # GitHub creates a label it does not know
             repo.labels.setdefault(name, {"name": name, "color": "ededed"})
         issue = {"number": number, "title": body["title"], "body": body.get("body") or "", "state": "open",
                  "state_reason": None, "labels": [repo.labels[name] for name in body.get("labels", [])],
+                 "user": {"login": login, "type": "Bot" if login.endswith("[bot]") else "User"},
                  "url": f"{self.url}/repos/{repo.full_name}/issues/{number}",
                  "html_url": f"https://github.example/{repo.full_name}/issues/{number}"}
         repo.issues[number] = issue
-        return _json(issue, 201)
+        return issue
 
     def _get_issue(self, repo: Repo, number: str, **_: Any) -> Response:
         issue = repo.issues.get(int(number))

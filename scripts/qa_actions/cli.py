@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("qa: aborted", err=True)
         code = 130
     except QaError as exc:
-        click.echo(f"qa: error: {exc}", err=True)
+        from .github_env import untrusted  # an error may quote a name or value from the results
+
+        click.echo(untrusted(f"qa: error: {exc}"), err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
         click.echo("qa: interrupted", err=True)

@@ -201,16 +201,61 @@ def _marker_safe(text: str) -> str:
     return re.sub("-{2,}", "-", _MARKER_UNSAFE.sub("_", text))[:100]
 
 
+_OUTPUT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,99}$")
+# what the runner, or a reader of the file in another language, may take for the end of a line
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def output_text(values: Mapping[str, str]) -> str:
-    """The `$GITHUB_OUTPUT` / `$GITHUB_ENV` format; a value with a line break gets a random here-document delimiter."""
+    """The `$GITHUB_OUTPUT` / `$GITHUB_ENV` format, which no value can break out of.
+
+    A single-line value is `name=value`; a value with any line break gets a here-document with a
+    delimiter of its own that is random and not in the value. A name that is not a plain identifier
+    is refused: it would end the line early (`=`, `<<`, a line break) or name another variable.
+    """
     lines = []
     for name, value in values.items():
-        if "\n" in value or "\r" in value:
-            delimiter = f"QA_{uuid.uuid4().hex}"
+        if not _OUTPUT_NAME.match(name):
+            raise InputError(f"refusing to write the output or variable {name!r}: "
+                             "expected letters, digits, `_` and `-` only")
+        if _LINE_BREAKS.search(value):
+            delimiter = _delimiter(value)
             lines.append(f"{name}<<{delimiter}\n{value}\n{delimiter}")
         else:
             lines.append(f"{name}={value}")
     return "\n".join(lines) + "\n"
+
+
+def single_line(value: str) -> str:
+    """`value` with every line break (and so any here-document delimiter line) turned into a space."""
+    return _LINE_BREAKS.sub(" ", value)
+
+
+def _delimiter(value: str) -> str:
+    while True:
+        delimiter = f"QA_EOF_{uuid.uuid4().hex}"
+        if delimiter not in value:
+            return delimiter
+
+
+def log_text(text: str, in_actions: bool) -> str:
+    """`text` as it may be printed in a job's log: in Actions no line of it can be a workflow command.
+
+    Test names, messages, tier and experiment names come from the code under test (a fork's, perhaps);
+    a line `::warning ::…`, `::add-mask::…`, `::stop-commands::…` or `##[…]` in them would be obeyed by
+    the runner. So the text is wrapped in a random `::stop-commands::` token, which only our own
+    closing line ends (the token is not in the text). Outside Actions the text is printed as it is.
+    """
+    if not in_actions or not text:
+        return text
+    token = _delimiter(text).lower()
+    end = "\n" if text.endswith("\n") else ""
+    return f"::stop-commands::{token}\n{text.removesuffix(chr(10))}\n::{token}::{end}"
+
+
+def untrusted(text: str, environ: Mapping[str, str] = os.environ) -> str:
+    """`log_text` for this process's environment: what every command prints from results goes through it."""
+    return log_text(text, environ.get("GITHUB_ACTIONS") == "true")
 
 
 def append_to(path: Path, text: str) -> None:
@@ -246,6 +291,7 @@ def mask_commands(values: Iterable[str], environ: Mapping[str, str] = os.environ
 
 
 def warning_command(title: str, text: str) -> str:
-    """A `::warning` workflow command, its text escaped so that it stays one command."""
+    """A `::warning` workflow command, its title and text escaped so that it stays one command."""
     escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    title = title.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
     return f"::warning title={title}::{escaped}"

@@ -38,7 +38,7 @@ def gate(project: Path, results: Path | None, fail_on: str | None, coverage_only
     """
     from ..config import load_config
     from ..evaluate.gates import coverage_verdict
-    from ..github_env import read_github_env, write_outputs
+    from ..github_env import read_github_env, untrusted, write_outputs
     from ..pipeline import GateSettings, gate_results
     from ..project.trusted import trusted_side
     from ..render.console import render_table
@@ -60,6 +60,6 @@ def gate(project: Path, results: Path | None, fail_on: str | None, coverage_only
     outcome = gate_results(config, config.results_path(results), settings)
     verdict = coverage_verdict(outcome, outcome.fail_on) if coverage_only else outcome.verdict
     write_outputs({**render_outputs(outcome), "verdict": verdict})
-    click.echo(render_table(outcome), nl=False)
-    click.echo(f"problems: {config.errors_path}")
+    # names and messages come from the results: printed so that none of them is a workflow command
+    click.echo(untrusted(render_table(outcome) + f"problems: {config.errors_path}\n"), nl=False)
     return verdict_exit(verdict)

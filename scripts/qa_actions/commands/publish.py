@@ -28,6 +28,7 @@ def publish(project: Path, results: Path | None, comment_mode: str | None, basel
     GITHUB_API_URL. Without a token it explains what it would post and writes the comment to comment.md.
     Missing permissions (fork pull requests, read-only tokens) are reported, not failed on: exit 0.
     """
+    from ..github_env import untrusted
     from ..layout import COMMENT_MD
     from ..publish import PublishError, publish_report
     from ..publish.report import prepare_report, write_report
@@ -37,8 +38,7 @@ def publish(project: Path, results: Path | None, comment_mode: str | None, basel
     mode = cast(CommentMode, comment_mode or prepared.config.report.comment_mode)
     if env.token is None:
         write_report(report, prepared.results, env)
-        click.echo(_plan(prepared, mode))
-        click.echo(f"preview of the comment: {prepared.results / COMMENT_MD}")
+        click.echo(untrusted(_plan(prepared, mode) + f"\npreview of the comment: {prepared.results / COMMENT_MD}"))
         return EXIT_OK
     notes: list[str] = []
     try:
@@ -49,8 +49,8 @@ def publish(project: Path, results: Path | None, comment_mode: str | None, basel
         raise
     finally:
         write_report(report.with_notes(notes), prepared.results, env)
-    for line in outcome.done:
-        click.echo(f"qa publish: {line}")
+    if outcome.done:
+        click.echo(untrusted("\n".join(f"qa publish: {line}" for line in outcome.done)))
     for note in notes:
         _warn(note)
     return EXIT_OK

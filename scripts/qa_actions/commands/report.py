@@ -19,12 +19,12 @@ def report(project: Path, results: Path | None, baseline: Path | None, comment_k
     On GitHub Actions the summary also goes to $GITHUB_STEP_SUMMARY and the outputs to $GITHUB_OUTPUT.
     Everything written is scrubbed of secrets and personal data. Posts nothing (see `qa publish`).
     """
+    from ..github_env import untrusted
     from ..publish.report import prepare_report, write_report
     from ..render.comment import headline
 
     prepared = prepare_report(project, results, baseline, comment_key)
     paths = write_report(prepared.report, prepared.results, prepared.env)
-    click.echo(headline(prepared.report.run))
-    for path in paths:
-        click.echo(f"wrote {path}")
+    lines = [headline(prepared.report.run), *(f"wrote {path}" for path in paths)]
+    click.echo(untrusted("\n".join(lines)))
     return EXIT_OK

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from ..config.report import CommentMode, ReportConfig
 from ..errors import QaError
 from ..github_env import GitHubEnv
+from .budget import BudgetSpent, WriteBudget
 from .checks import create_check_run
-from .client import connect, refusal
+from .client import Identity, connect, refusal
 from .comment import upsert_comment
 from .pulls import find_pull_request
 
@@ -43,12 +44,16 @@ def publish_report(report: Report, env: GitHubEnv, config: ReportConfig, mode: C
     if not env.repository:
         raise PublishError("GITHUB_REPOSITORY is not set, so there is nowhere to publish (owner/name expected)")
     outcome = PublishOutcome()
-    repo = connect(env, config).get_repo(env.repository)
+    client = connect(env, config)
+    repo = client.get_repo(env.repository)
+    budget = WriteBudget()
     try:
         if mode != "off":
-            _comment(outcome, repo, report, env, mode)
+            _comment(outcome, repo, report, env, mode, Identity(client), budget)
         if config.check_runs:
-            _check_runs(outcome, repo, report, env)
+            _check_runs(outcome, repo, report, env, budget)
+    except BudgetSpent as spent:
+        outcome.notes.append(budget.note(spent.what))
     except GithubException as exc:
         raise PublishError(f"GitHub API ({env.api_url}) answered {exc.status}: {_message(exc)}") from None
     except requests.RequestException as exc:
@@ -56,7 +61,8 @@ def publish_report(report: Report, env: GitHubEnv, config: ReportConfig, mode: C
     return outcome
 
 
-def _comment(outcome: PublishOutcome, repo: Repository, report: Report, env: GitHubEnv, mode: CommentMode) -> None:
+def _comment(outcome: PublishOutcome, repo: Repository, report: Report, env: GitHubEnv, mode: CommentMode,
+             me: Identity, budget: WriteBudget) -> None:
     from github.GithubException import GithubException
 
     try:
@@ -69,14 +75,15 @@ def _comment(outcome: PublishOutcome, repo: Repository, report: Report, env: Git
         return
     try:
         result = upsert_comment(repo.get_issue(number), report.comment, report.ctx.marker, mode,
-                                failed=report.run.verdict == "failed")
+                                failed=report.run.verdict == "failed", me=me, budget=budget)
     except GithubException as exc:
         _refused(outcome, exc, "pull-requests: write", "The pull-request comment was not posted", env)
         return
     outcome.done.append(f"comment on pull request #{number}: {result}")
 
 
-def _check_runs(outcome: PublishOutcome, repo: Repository, report: Report, env: GitHubEnv) -> None:
+def _check_runs(outcome: PublishOutcome, repo: Repository, report: Report, env: GitHubEnv,
+                budget: WriteBudget) -> None:
     from github.GithubException import GithubException
 
     head = env.event.head_sha
@@ -85,7 +92,7 @@ def _check_runs(outcome: PublishOutcome, repo: Repository, report: Report, env: 
         return
     for spec in report.check_runs:
         try:
-            line = create_check_run(repo, head, spec, report.ctx.marker_key)
+            line = create_check_run(repo, head, spec, report.ctx.marker_key, budget)
         except GithubException as exc:
             _refused(outcome, exc, "checks: write", "The check runs were not created", env)
             return

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from github.GithubException import GithubException
 
 TIMEOUT_S = 30
+# who GITHUB_TOKEN (an installation token, for which `GET /user` is refused) writes as
+ACTIONS_BOT = "github-actions[bot]"
 PERMISSION_STATUSES = frozenset({401, 403, 404})
 # urllib3 retries neither POST nor PATCH by default; updating a comment or a check run is a PATCH
 RETRIED_METHODS = frozenset({"GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"})
@@ -36,6 +38,43 @@ def connect(env: GitHubEnv, config: ReportConfig) -> Github:
                   per_page=100, user_agent=f"qa-actions/{__version__}", lazy=True,
                   seconds_between_requests=min(config.write_interval, 0.25),
                   seconds_between_writes=config.write_interval)
+
+
+class Identity:
+    """Who the token writes as: what marks a comment or an issue as ours, besides the hidden marker.
+
+    Anyone may paste our marker into a comment; only what the token itself wrote is edited or deleted.
+    A personal or OAuth token names its user (`GET /user`); an installation token such as GITHUB_TOKEN
+    may not ask, and writes as `github-actions[bot]`. Asked once, and only when something carries the marker.
+    """
+
+    def __init__(self, client: Github | None, login: str | None = None) -> None:
+        self._client = client
+        self._login = login
+
+    @classmethod
+    def known(cls, login: str) -> Identity:
+        """An identity that is not asked for (a test's, or a login given by configuration)."""
+        return cls(None, login)
+
+    @property
+    def login(self) -> str:
+        from github.GithubException import GithubException
+
+        if self._login is None:
+            assert self._client is not None
+            try:
+                self._login = self._client.get_user().login
+            except GithubException as exc:
+                if exc.status not in PERMISSION_STATUSES:
+                    raise
+                self._login = ACTIONS_BOT
+        return self._login
+
+    def wrote(self, item: object) -> bool:
+        """True when `item` (a comment or an issue from a listing) was written by this token."""
+        user = getattr(item, "user", None)
+        return user is not None and (user.login or "").lower() == self.login.lower()
 
 
 def retry_policy(config: ReportConfig) -> GithubRetry:

@@ -1,7 +1,9 @@
-"""The one sticky comment: found by its hidden marker, created once, then updated in place.
+"""The one sticky comment: found by its hidden marker and its author, created once, then updated in place.
 
-Several comments carrying the marker (two jobs that raced, a retried request that had in fact
-succeeded) heal on the next run: the oldest is kept and updated, the others are deleted.
+Only a comment the token itself wrote is ours: anyone can paste the marker into a comment of theirs,
+and such a comment is neither edited nor deleted. Several of ours (two jobs that raced, a retried
+request that had in fact succeeded) heal on the next run: the oldest is kept and updated, the others
+are deleted.
 """
 
 from __future__ import annotations
@@ -11,31 +13,40 @@ from typing import TYPE_CHECKING
 
 from ..config.report import CommentMode
 from ..render.context import MARKER_PREFIX
+from .budget import WriteBudget
 
 if TYPE_CHECKING:
     from github.Issue import Issue
     from github.IssueComment import IssueComment
 
+    from .client import Identity
+
+MAX_DUPLICATES_DELETED = 5  # per run; more heal on the next one
 _DIGEST = re.compile(rf"<!-- {MARKER_PREFIX}-digest:([0-9a-f]+) -->")
 
 
-def upsert_comment(issue: Issue, body: str, marker: str, mode: CommentMode, failed: bool) -> str:
+def upsert_comment(issue: Issue, body: str, marker: str, mode: CommentMode, failed: bool, me: Identity,
+                   budget: WriteBudget) -> str:
     """Create, update or leave the comment as `mode` says; returns what was done, for the log."""
     if mode == "off":
         return "not posted (comment-mode = off)"
-    ours = [c for c in issue.get_comments() if _carries(c, marker)]
-    for duplicate in ours[1:]:
+    marked = [c for c in issue.get_comments() if _carries(c, marker)]
+    ours = [c for c in marked if me.wrote(c)]
+    for duplicate in ours[1:1 + MAX_DUPLICATES_DELETED]:
+        budget.spend("deleting a duplicate comment")
         duplicate.delete()
     existing = ours[0] if ours else None
     if existing is None:
         if mode == "failures" and not failed:
             return "not posted: nothing failed (comment-mode = failures)"
+        budget.spend("the comment")
         created = issue.create_comment(body)
         return f"created {created.html_url or ''}".strip()
     if existing.body == body:
         return f"unchanged {existing.html_url or ''}".strip()
     if mode == "changes" and _digest(existing.body) == _digest(body):
         return f"unchanged: same results (comment-mode = changes) {existing.html_url or ''}".strip()
+    budget.spend("the comment")
     existing.edit(body)
     return f"updated {existing.html_url or ''}".strip()
 

@@ -1,5 +1,7 @@
 """One issue for a failing nightly run: opened when it first fails, updated while it keeps failing,
-closed when it is green again. Found again by the hidden marker in its body, never duplicated."""
+closed when it is green again. Found again by the hidden marker in its body and by its author (the
+token's own login: an issue someone else opened with the marker and the label is not ours), never
+duplicated."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from ..github_env import GitHubEnv, warning_command
 from ..model import RunResult
 from ..render.nightly_issue import marker, render_issue
 from ..scrub import Scrubber
+from .client import Identity
 
 if TYPE_CHECKING:
     from github.Issue import Issue
@@ -25,20 +28,21 @@ class IssueOutcome:
     number: int | None = None
 
 
-def find_open_issue(repo: Repository, key: str, label: str) -> Issue | None:
-    """The oldest open issue carrying our label and marker (only fields of the listing are read, so
-    finding it costs one request a page)."""
-    ours = [issue for issue in repo.get_issues(state="open", labels=[label], sort="created", direction="asc")
-            if marker(key) in (issue.body or "")]
+def find_open_issue(repo: Repository, key: str, label: str, me: Identity) -> Issue | None:
+    """The oldest open issue we wrote carrying our label and marker (only fields of the listing are
+    read, so finding it costs one request a page, and one for who we are when an issue carries the marker)."""
+    marked = [issue for issue in repo.get_issues(state="open", labels=[label], sort="created", direction="asc")
+              if (issue.body or "").startswith(marker(key))]
+    ours = [issue for issue in marked if me.wrote(issue)]
     return ours[0] if ours else None
 
 
 def sync_issue(repo: Repository, run: RunResult, *, key: str, label: str, title: str,
-               run_url: str | None, scrubber: Scrubber) -> IssueOutcome:
+               run_url: str | None, scrubber: Scrubber, me: Identity) -> IssueOutcome:
     """Open, update or close the nightly issue to match `run.verdict`."""
     from github import GithubException
 
-    issue = find_open_issue(repo, key, label)
+    issue = find_open_issue(repo, key, label, me)
     where = run_url or f"run {run.run.run_id}"
     if run.verdict == "passed":
         if issue is None:
@@ -70,7 +74,7 @@ def sync_nightly_issue(env: GitHubEnv, run: RunResult, *, key: str, label: str, 
     client = Github(base_url=env.api_url, auth=Auth.Token(env.token), lazy=True)
     try:
         return sync_issue(client.get_repo(env.repository), run, key=key, label=label, title=title,
-                          run_url=env.run_url, scrubber=scrubber)
+                          run_url=env.run_url, scrubber=scrubber, me=Identity(client))
     except GithubException as exc:
         if exc.status in (403, 404):
             print(warning_command("qa nightly-issue", f"GitHub refused ({exc.status}): give the job "

@@ -26,7 +26,12 @@ Conclusion = Literal["success", "failure", "neutral"]
 Level = Literal["notice", "warning", "failure"]
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit per create or update request
-MAX_ANNOTATIONS = 1000  # per check run; more would bury the useful ones
+# Caps per report, so that an artifact with hundreds of tiers or thousands of failures costs a bounded
+# number of API writes (one per check run, one per further 50 annotations); the rest is one line each.
+MAX_TIER_CHECKS = 20  # tiers with a check run of their own; the others are in the verdict's
+MAX_ANNOTATIONS = 200  # per check run; more would bury the useful ones
+MAX_REPORT_ANNOTATIONS = 500  # over every check run of a report: at most 10 writes beyond the creates
+MAX_FAILURE_DETAILS = 50  # failures with their traceback in a tier check run's text
 TITLE_CHARS = 255
 MESSAGE_CHARS = 4000
 RAW_DETAILS_CHARS = 16000
@@ -87,18 +92,37 @@ class CheckRunSpec:
 
 
 def render_check_runs(run: RunResult, ctx: RenderContext) -> list[CheckRunSpec]:
+    """One check run per tier (the first MAX_TIER_CHECKS), the scans, the coverage gates and the verdict."""
     builder = _Checks(run, ctx)
-    specs = [builder.tier(t) for t in run.tiers.values()]
+    tiers = list(run.tiers.values())
+    specs = [builder.tier(t) for t in tiers[:MAX_TIER_CHECKS]]
     if run.scans:
         specs.append(builder.security())
     coverage = builder.coverage()
     if coverage is not None:
         specs.append(coverage)
-    specs.append(builder.verdict())
-    for spec in specs:
-        spec.annotations_left_out = max(len(spec.annotations) - MAX_ANNOTATIONS, 0)
-        del spec.annotations[MAX_ANNOTATIONS:]
+    specs.append(builder.verdict(len(tiers) - MAX_TIER_CHECKS))
+    _cap_annotations(specs)
     return specs
+
+
+def _cap_annotations(specs: list[CheckRunSpec]) -> None:
+    """At most MAX_ANNOTATIONS per check run and MAX_REPORT_ANNOTATIONS in all: each run first gets an
+    equal share (up to the 50 its create request carries), what is left goes to the runs in order; the
+    rest is counted in one line of the run's summary."""
+    share = min(ANNOTATIONS_PER_REQUEST, MAX_REPORT_ANNOTATIONS // max(len(specs), 1))
+    kept = [min(len(spec.annotations), share) for spec in specs]
+    left = MAX_REPORT_ANNOTATIONS - sum(kept)
+    for i, spec in enumerate(specs):
+        more = min(min(len(spec.annotations), MAX_ANNOTATIONS) - kept[i], left)
+        kept[i] += more
+        left -= more
+    for spec, keep in zip(specs, kept, strict=True):
+        spec.annotations_left_out = len(spec.annotations) - keep
+        del spec.annotations[keep:]
+        if spec.annotations_left_out:
+            spec.summary += (f"\n\n… and {spec.annotations_left_out} more annotations, left out (at most "
+                             f"{MAX_ANNOTATIONS} per check run and {MAX_REPORT_ANNOTATIONS} per report).")
 
 
 def conclusion_of(problems: list[Problem], fail_on: Category, skipped: bool = False) -> Conclusion:
@@ -139,8 +163,11 @@ class _Checks:
                 annotations.append(Annotation(path, failure.line, failure.line, "failure",
                                               one_line(failure.message, MESSAGE_CHARS),
                                               f"{tier.name}: {failure.test}", failure.traceback or None))
+        shown = tier.failures[:MAX_FAILURE_DETAILS]
+        rest = len(tier.failures) - len(shown)
+        more = f"\n\n… and {rest} more failures: see the job summary." if rest else ""
         text = _fitted(lambda n: "\n\n".join(
-            f"### {code(f.test)}\n\n{code_block(_tail(f.traceback or f.message, n))}" for f in tier.failures))
+            f"### {code(f.test)}\n\n{code_block(_tail(f.traceback or f.message, n))}" for f in shown) + more)
         return CheckRunSpec(self.ctx.check_name(tier.name), conclusion, title, summary, text, annotations)
 
     def security(self) -> CheckRunSpec:
@@ -193,8 +220,11 @@ class _Checks:
         return CheckRunSpec(self.ctx.check_name(COVERAGE), conclusion_of(problems, self.run.fail_on), title,
                             summary, annotations=annotations)
 
-    def verdict(self) -> CheckRunSpec:
-        summary = render_job_summary(self.run, self.ctx, COMMENT_LIMIT, utf16_size)
+    def verdict(self, unchecked_tiers: int = 0) -> CheckRunSpec:
+        """The verdict, with the whole report; `unchecked_tiers` tiers had no check run of their own."""
+        head = (f"{unchecked_tiers} more tiers have no check run of their own (at most {MAX_TIER_CHECKS}): "
+                "their results count in this verdict and are in the report below.\n\n") if unchecked_tiers > 0 else ""
+        summary = head + render_job_summary(self.run, self.ctx, COMMENT_LIMIT - utf16_size(head), utf16_size)
         return CheckRunSpec(self.ctx.check_name(VERDICT), "success" if self.run.verdict == "passed" else "failure",
                             one_line(headline(self.run), TITLE_CHARS), summary)
 

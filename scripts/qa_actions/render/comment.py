@@ -32,6 +32,7 @@ STATUS_ICON = {"passed": "✅", "failed": "❌", "skipped": "⏭️", "error": "
 CATEGORY_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
 SEVERITY_ORDER = ("high", "medium", "low")
 HEADLINE_REASONS = 5
+MAX_TIER_ROWS = 50  # tiers in the table; the rest are counted in one line (a hostile artifact may hold hundreds)
 # problems the comment shows in their own section; the rest are listed under "Other problems"
 SHOWN_IN_SECTIONS = frozenset({"test-failure", "test-error", "finding-high", "finding-medium", "finding-low",
                                "vulnerable-dependency", "coverage-gate", "changed-lines-coverage",
@@ -158,8 +159,13 @@ class _Report:
     def tier_table(self) -> str:
         if not self.run.tiers:
             return "No test tier ran."
-        rows = [self._tier_row(t) for t in self.run.tiers.values()]
+        tiers = list(self.run.tiers.values())
+        rows = [self._tier_row(t) for t in tiers[:MAX_TIER_ROWS]]
         text = table(("tier", "passed", "failed", "skipped", "duration", "coverage", "status"), rows, "lrrrrll")
+        if len(tiers) > MAX_TIER_ROWS:
+            failing = sum(t.status in ("failed", "error") for t in tiers[MAX_TIER_ROWS:])
+            text += (f"\n\n…and {len(tiers) - MAX_TIER_ROWS} more tiers ({failing} failed or could not run): "
+                     f"see {self.ctx.full_report}.")
         if self.ctx.baseline:
             text += f"\n\n<sub>Changes (▲▼) are against {code(self.ctx.baseline.label)}.</sub>"
         return text

@@ -1,4 +1,9 @@
-"""The table `qa run` prints at the end: one row per tier and scan, then the verdict."""
+"""The table `qa run` prints at the end: one row per tier and scan, then the verdict.
+
+Names, titles and reasons come from the results: each is cut to one line here, so that a name cannot
+add a line of its own to the table (the command prints the table through `github_env.untrusted`, so
+that no line of it is a workflow command).
+"""
 
 from __future__ import annotations
 
@@ -44,7 +49,7 @@ def _tier_row(tier: TierResult) -> tuple[str, ...]:
         coverage += " ✗"
     counts = ("—",) * 4 if tier.kind == "load" else (str(c.tests), str(c.passed), str(c.failed + c.errors),
                                                        str(c.skipped))
-    return (tier.name, *counts, duration(tier.duration_s), coverage,
+    return (one_line(tier.name, 60), *counts, duration(tier.duration_s), coverage,
             _status(tier.status, tier.reason) + _notes(tier))
 
 
@@ -63,7 +68,7 @@ def _scan_row(scan: ScanResult) -> tuple[str, ...]:
     status = f"{scan.status} ({one_line(scan.reason, 90)})" if scan.reason else scan.status
     if scan.suppressed:
         status += f" ({len(scan.suppressed)} {'baselined' if scan.name == 'bandit' else 'ignored'})"
-    return (scan.name, str(len(scan.findings)), str(severities["high"]), str(severities["medium"]),
+    return (one_line(scan.name, 60), str(len(scan.findings)), str(severities["high"]), str(severities["medium"]),
             str(severities["low"]), duration(scan.duration_s), "", status)
 
 
@@ -76,8 +81,8 @@ def _load_row(name: str, load: LoadResult) -> tuple[str, ...]:
         checks.append(f"failed ≤ {limits.fail_ratio:.2%} {_mark(total.fail_ratio <= limits.fail_ratio)}")
     if limits.rps_min is not None:
         checks.append(f"req/s ≥ {limits.rps_min:g} {_mark(total.rps >= limits.rps_min)}")
-    return (name, str(total.requests), f"{total.fail_ratio:.2%}", f"{total.rps:.1f}", f"{total.p50_ms:g} ms",
-            f"{total.p95_ms:g} ms", f"{total.p99_ms:g} ms", ", ".join(checks) or "none")
+    return (one_line(name, 60), str(total.requests), f"{total.fail_ratio:.2%}", f"{total.rps:.1f}",
+            f"{total.p50_ms:g} ms", f"{total.p95_ms:g} ms", f"{total.p99_ms:g} ms", ", ".join(checks) or "none")
 
 
 def _mark(ok: bool) -> str:
@@ -89,8 +94,9 @@ def _experiments(run: RunResult) -> str:
     lines = []
     for tier in run.tiers.values():
         for experiment in tier.experiments:
-            where = f"{experiment.file}, " if experiment.file != experiment.title else ""
-            line = (f"  {EXPERIMENT_MARKS.get(experiment.status, '?')} {tier.name}: {experiment.title}"
+            where = f"{one_line(experiment.file, 120)}, " if experiment.file != experiment.title else ""
+            line = (f"  {EXPERIMENT_MARKS.get(experiment.status, '?')} {one_line(tier.name, 60)}: "
+                    f"{one_line(experiment.title, 160)}"
                     f" ({where}{duration(experiment.duration_s)})")
             if experiment.reason:
                 line += f" — {one_line(experiment.reason, 160)}"

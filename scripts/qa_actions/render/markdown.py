@@ -1,8 +1,11 @@
 """GitHub-flavoured Markdown from untrusted text: escaping, tables, collapsed lists, and size limits.
 
 Test names, messages and findings come from the code under test (a fork's, perhaps): they must not
-break a table, open an HTML element, mention a user or forge our hidden marker. Sizes are counted the
-way GitHub limits them, so a rendered text never gets refused.
+break a table, open an HTML element, mention a user, reference an issue, a pull request or a commit
+(`#123`, `GH-1`, `owner/repo#1`, a SHA: GitHub links and notifies), or forge our hidden marker. Every
+renderer puts such text through `escape` (prose) or `code` / `code_block` (names, messages,
+tracebacks): GitHub links nothing inside code, and `escape` breaks each reference with an invisible
+word joiner. Sizes are counted the way GitHub limits them, so a rendered text never gets refused.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from ..text import one_line
 
 _BACKTICKS = re.compile(r"`+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!~>-])")
+WORD_JOINER = "\u2060"  # invisible, no width, not a word character: it ends a reference where it stands
+_HEX_RUN = re.compile(r"[0-9a-fA-F]{7,}")  # what GitHub may take for a commit SHA
+_REFERENCES = re.compile(r"[#@]|(?<![A-Za-z0-9])GH(?=-)|:(?=//)|(?<![A-Za-z0-9])www(?=\.)", re.IGNORECASE)
+_LINE_ENDS = re.compile(r"\r\n?")
 
 
 def utf16_size(text: str) -> int:
@@ -31,15 +38,23 @@ def utf8_size(text: str) -> int:
 
 
 
+def unlinked(text: str) -> str:
+    """`text` with nothing GitHub would turn into a link or a notification: a word joiner after each
+    `#` and `@`, inside `GH-`, `://` and `www.`, and every 6 characters of a run of hex digits."""
+    text = _HEX_RUN.sub(lambda m: WORD_JOINER.join(m[0][i:i + 6] for i in range(0, len(m[0]), 6)), text)
+    return _REFERENCES.sub(lambda m: m[0] + WORD_JOINER, text)
+
+
 def escape(text: str) -> str:
-    """Plain text that renders as itself: no HTML, no Markdown syntax, no @mentions."""
-    text = html.escape(text, quote=False)
+    """Plain text that renders as itself and acts on nothing: no HTML, no Markdown syntax, no @mentions,
+    no issue, pull-request or commit references, no carriage return (a line ending to Markdown)."""
+    text = html.escape(unlinked(_LINE_ENDS.sub("\n", text)), quote=False)
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return text.replace("@", "&#64;")
 
 
 def code(text: str) -> str:
-    """Inline code of one line."""
+    """Inline code of one line (GitHub links nothing inside code)."""
     text = one_line(text)
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
     padded = f" {text} " if text.startswith("`") or text.endswith("`") or not text else text
@@ -47,7 +62,8 @@ def code(text: str) -> str:
 
 
 def code_block(text: str, language: str = "text") -> str:
-    """A fenced block that the text cannot close early."""
+    """A fenced block that the text cannot close early (a carriage return ends a line too: made a newline first)."""
+    text = _LINE_ENDS.sub("\n", text)
     fence = "`" * max(3, max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
     return f"{fence}{language}\n{text.rstrip()}\n{fence}"
 
@@ -72,7 +88,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = ""
 
 
 def _cell(markdown: str) -> str:
-    return markdown.replace("\n", " ").replace("|", "\\|")
+    return markdown.replace("\r", " ").replace("\n", " ").replace("|", "\\|")
 
 
 def details(summary: str, body: str, *, open_: bool = False) -> str:

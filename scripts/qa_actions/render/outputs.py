@@ -16,7 +16,9 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def output_name(text: str) -> str:
-    return _UNSAFE_NAME.sub("-", text)
+    """A tier's name as part of an output name: `github_env.output_text` refuses anything else, and
+    names from a hostile artifact may be long."""
+    return _UNSAFE_NAME.sub("-", text)[:64]
 
 
 def render_outputs(run: RunResult) -> dict[str, str]:

@@ -9,6 +9,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from qa_actions.model import Counts, Failure, Problem, RunInfo, RunResult, TierResult, save_results
+from qa_actions.publish.client import Identity
 from qa_actions.publish.issue import sync_issue
 from qa_actions.render.nightly_issue import marker, render_issue
 from qa_actions.scrub import Scrubber
@@ -33,7 +34,7 @@ def green_run() -> RunResult:
 
 def issue(server: HTTPServer, number: int, body: str, **extra: object) -> dict:
     return {"number": number, "title": "Nightly QA run failed", "body": body, "state": "open",
-            "url": server.url_for(f"{REPO}/issues/{number}"), **extra}
+            "url": server.url_for(f"{REPO}/issues/{number}"), "user": {"login": "github-actions[bot]"}, **extra}
 
 
 class Recorder:
@@ -58,7 +59,8 @@ def repo(httpserver: HTTPServer):
 
 
 def sync(repo, run: RunResult, *, title: str = "t", run_url: str | None = None):
-    return sync_issue(repo, run, key="nightly", label="qa-nightly", title=title, run_url=run_url, scrubber=Scrubber())
+    return sync_issue(repo, run, key="nightly", label="qa-nightly", title=title, run_url=run_url, scrubber=Scrubber(),
+                      me=Identity.known("github-actions[bot]"))
 
 
 def serve_open_issues(server: HTTPServer, issues: list[dict]) -> Recorder:
