@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..fsutil import read_limited
+from ..fsutil import read_json
 from ..model import CoverageResult
 
 MAX_COVERAGE_BYTES = 1024**3
@@ -16,7 +15,7 @@ MAX_COVERAGE_BYTES = 1024**3
 def read_coverage(path: Path, gate: float | None) -> CoverageResult:
     """The totals of a coverage.py JSON report, with the tier's gate attached."""
     try:
-        data = json.loads(read_limited(path, MAX_COVERAGE_BYTES))
+        data = read_json(path, MAX_COVERAGE_BYTES)
         totals = data["totals"]
         return CoverageResult(
             percent=round(float(totals["percent_covered"]), 2),
@@ -24,8 +23,6 @@ def read_coverage(path: Path, gate: float | None) -> CoverageResult:
             covered_lines=int(totals["covered_lines"]),
             num_statements=int(totals["num_statements"]),
         )
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"{path}: not a coverage.py JSON report (missing or bad {exc})") from None
 
@@ -45,7 +42,7 @@ class FileLines:
 def read_line_coverage(path: Path) -> dict[str, FileLines]:
     """Per-file executed and missing lines of a coverage.py JSON report (file names as written)."""
     try:
-        data = json.loads(read_limited(path, MAX_COVERAGE_BYTES))
+        data = read_json(path, MAX_COVERAGE_BYTES)
         files = data["files"]
         if not isinstance(files, dict):
             raise TypeError("files")
@@ -54,7 +51,5 @@ def read_line_coverage(path: Path) -> dict[str, FileLines]:
             executed = {int(n) for n in entry["executed_lines"]}
             result[str(name)] = FileLines(executed | {int(n) for n in entry["missing_lines"]}, executed)
         return result
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"{path}: not a coverage.py JSON report (missing or bad {exc})") from None

@@ -42,6 +42,7 @@ from .junit_stream import raw_cases
 MAX_JUNIT_BYTES = 2 * 1024**3
 MAX_FAILURES = 500
 SLOWEST = 10
+MAX_DURATION_S = 1e9  # a longer time is not a test's, and would sum to inf
 MESSAGE_CHARS = 1_000
 TRACEBACK_LINES = 40
 TRACEBACK_CHARS = 8_000
@@ -192,7 +193,7 @@ def _duration(raw: str | None) -> float:
         value = float(raw.replace(",", ""))
     except ValueError:
         return 0.0
-    return value if value >= 0 else 0.0
+    return value if 0 <= value <= MAX_DURATION_S else 0.0  # NaN, inf and 1e999 are unreadable too
 
 
 def case_id(attrs: Mapping[str, str]) -> str:
