@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import tempfile
 import tomllib
 from pathlib import Path
@@ -22,6 +23,7 @@ from .errors import ConfigError, InputError, QaError
 MAX_DEPTH = 64  # results.json needs 8; a chaos journal's probe output gets the rest
 MAX_INT = 2**63 - 1  # what SQLite and every JSON reader elsewhere can hold
 MAX_TOML_BYTES = 16 * 1024 * 1024
+_TOO_MANY_DIGITS = f"an integer outside 64 bits (more than {sys.get_int_max_str_digits():,} digits)"
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -82,8 +84,8 @@ def parse_json(text: str, source: Path | str) -> Any:
         raise InputError(f"{source}: not valid JSON: {exc}") from None
     except _OddValue as exc:
         raise InputError(f"{source}: not valid JSON: {exc}") from None
-    except ValueError as exc:  # int() past sys.get_int_max_str_digits()
-        raise InputError(f"{source}: refused: an integer outside 64 bits ({str(exc).split(':')[0]})") from None
+    except ValueError:  # int() past sys.get_int_max_str_digits()
+        raise InputError(f"{source}: refused: {_TOO_MANY_DIGITS}") from None
     except RecursionError:
         raise InputError(f"{source}: refused: values nested more than {MAX_DEPTH} deep") from None
     check_plain(data, source, InputError)
@@ -103,8 +105,8 @@ def read_toml(path: Path, limit: int = MAX_TOML_BYTES, error: type[QaError] = Co
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: not valid TOML: {exc}") from None
-    except ValueError as exc:  # int() past sys.get_int_max_str_digits()
-        raise error(f"{path}: refused: an integer outside 64 bits ({str(exc).split(':')[0]})") from None
+    except ValueError:  # int() past sys.get_int_max_str_digits()
+        raise error(f"{path}: refused: {_TOO_MANY_DIGITS}") from None
     except RecursionError:
         raise error(f"{path}: refused: values nested more than {MAX_DEPTH} deep") from None
     check_plain(data, path, error)
@@ -123,7 +125,7 @@ def check_plain(data: Any, source: Path | str, error: type[QaError]) -> None:
             if kind is dict or kind is list:
                 stack.append((item, depth + 1))
             elif kind is float and not math.isfinite(item):
-                raise error(f"{source}: refused: a number that is not finite ({item}: NaN, Infinity, or a"
-                            " number too large for a float, such as 1e999)")
+                raise error(f"{source}: refused: a number that is not finite (NaN, Infinity, or too large for"
+                            " a float, such as 1e999)")
             elif kind is int and not -MAX_INT - 1 <= item <= MAX_INT:
                 raise error(f"{source}: refused: an integer outside 64 bits ({len(str(abs(item))):,} digits)")

@@ -50,7 +50,7 @@ TRACEBACK_CHARS = 8_000
 Outcome = Literal["passed", "failed", "error", "skipped", "flaky"]
 
 # "tests/unit/test_x.py:12: AssertionError" closes every pytest failure text
-_LOCATION = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+):", re.MULTILINE)
+_LOCATION = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>[0-9]{1,9}):", re.MULTILINE)  # no 5000-digit line
 
 
 class Case(TestCase):
@@ -228,7 +228,8 @@ def _location(case: Case, text: str) -> tuple[str | None, int | None]:
     if matches:
         last = matches[-1]
         return last["file"].replace("\\", "/"), int(last["line"])
-    line = int(case.line) + 1 if case.line and case.line.isdigit() else None  # xunit1 lines are 0-based
+    raw = case.line
+    line = int(raw) + 1 if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None  # xunit1: 0-based
     return case.file, line
 
 
