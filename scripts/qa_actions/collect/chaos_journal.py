@@ -22,6 +22,7 @@ from ..text import one_line
 
 MAX_JOURNAL_BYTES = 64 * 1024 * 1024
 OUTPUT_CHARS = 300
+TITLE_CHARS = 200
 
 
 def read_experiment(folder: Path, run: ExperimentRun) -> tuple[ExperimentResult, list[Failure]]:
@@ -43,7 +44,7 @@ def judge(journal: dict[str, Any], file: str) -> tuple[ExperimentResult, list[Fa
     steady = _dict(journal.get("steady_states"))
     before, after = _dict(steady.get("before")), _dict(steady.get("after"))
     result = ExperimentResult(
-        title=str(experiment.get("title") or file), file=file, status="passed",
+        title=one_line(str(experiment.get("title") or file), TITLE_CHARS), file=file, status="passed",
         journal_status=str(journal.get("status")) if journal.get("status") is not None else None,
         deviated=journal.get("deviated") is True,
         steady_state_before=_met(before), steady_state_after=_met(after),
@@ -98,7 +99,8 @@ def _activity(record: dict[str, Any]) -> Activity:
         error = error or f"exited with {output.get('status')}: {_last_line([str(output.get('stderr') or '')])}"
     tolerance = record.get("tolerance_met")
     return Activity(
-        name=str(activity.get("name") or "?"), type=str(activity.get("type") or "?"), status=status,
+        name=one_line(str(activity.get("name") or "?"), TITLE_CHARS),
+        type=one_line(str(activity.get("type") or "?"), TITLE_CHARS), status=one_line(status, TITLE_CHARS),
         tolerance_met=tolerance if isinstance(tolerance, bool) else None,
         output=one_line(json.dumps(output, default=str) if output is not None else "", OUTPUT_CHARS),
         error=one_line(error, OUTPUT_CHARS), duration_s=_number(record.get("duration")),

@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..fsutil import read_limited
+from ..fsutil import read_json
 from ..model import CoverageResult
 
 MAX_COVERAGE_BYTES = 1024**3
+MAX_LINES = 10**12  # more statements than any code base has
 
 
 def read_coverage(path: Path, gate: float | None) -> CoverageResult:
     """The totals of a coverage.py JSON report, with the tier's gate attached."""
     try:
-        data = json.loads(read_limited(path, MAX_COVERAGE_BYTES))
-        totals = data["totals"]
-        return CoverageResult(
-            percent=round(float(totals["percent_covered"]), 2),
-            gate=gate,
-            covered_lines=int(totals["covered_lines"]),
-            num_statements=int(totals["num_statements"]),
-        )
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
+        data = read_json(path, MAX_COVERAGE_BYTES)
+        totals = data.get("totals") if isinstance(data, dict) else None
+        if not isinstance(totals, dict):
+            raise TypeError("`totals` is not a table")
+        percent = float(totals["percent_covered"])
+        if not 0 <= percent <= 100:
+            raise ValueError(f"percent_covered {percent:g}")
+        return CoverageResult(percent=round(percent, 2), gate=gate, covered_lines=_count(totals, "covered_lines"),
+                              num_statements=_count(totals, "num_statements"))
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{path}: not a coverage.py JSON report (missing or bad {exc})") from None
+        raise _not_a_report(path, exc) from None
+
+
+def _count(totals: dict[str, object], key: str) -> int:
+    value = totals[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_LINES:
+        raise ValueError(f"{key} {value!r}")
+    return int(value)
 
 
 @dataclass
@@ -45,16 +51,25 @@ class FileLines:
 def read_line_coverage(path: Path) -> dict[str, FileLines]:
     """Per-file executed and missing lines of a coverage.py JSON report (file names as written)."""
     try:
-        data = json.loads(read_limited(path, MAX_COVERAGE_BYTES))
-        files = data["files"]
+        data = read_json(path, MAX_COVERAGE_BYTES)
+        files = data.get("files") if isinstance(data, dict) else None
         if not isinstance(files, dict):
-            raise TypeError("files")
+            raise TypeError("`files` is not a table")
         result = {}
         for name, entry in files.items():
-            executed = {int(n) for n in entry["executed_lines"]}
-            result[str(name)] = FileLines(executed | {int(n) for n in entry["missing_lines"]}, executed)
+            executed = {_line(n) for n in entry["executed_lines"]}
+            result[str(name)] = FileLines(executed | {_line(n) for n in entry["missing_lines"]}, executed)
         return result
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{path}: not a coverage.py JSON report (missing or bad {exc})") from None
+        raise _not_a_report(path, exc) from None
+
+
+def _line(value: object) -> int:
+    if type(value) is not int or not 0 <= value <= MAX_LINES:
+        raise ValueError(f"line number {value!r}")
+    return value
+
+
+def _not_a_report(path: Path, exc: Exception) -> InputError:
+    why = f"missing {exc}" if isinstance(exc, KeyError) else f"bad value: {exc}"
+    return InputError(f"{path}: not a coverage.py JSON report ({why})")

@@ -1,11 +1,10 @@
 """Read JUnit XML from pytest or any other producer, defensively and in bounded memory.
 
-The file is streamed with the standard library's C parser (each <testcase> is read, then dropped
-from the tree), and only failures and the slowest tests keep their details, so a million passing
-tests cost no more memory than ten. A document type declaration is refused before parsing (no
-billion laughs, no external entities): only a DTD can declare entities, and it can only stand in
-the prolog, before the root element. A test case without child elements is a pass and is read
-from its attributes alone; one with children (a result, captured output) goes through junitparser.
+The file is streamed by `junit_stream` (expat, in memory bounded whatever the file holds: each
+<testcase> is read with only the attributes and results used here, everything else is dropped as it
+streams, DTDs, deep nesting and huge tokens are refused), and only failures and the slowest tests
+keep their details, so a million passing tests cost no more memory than ten. A test case without a
+result is a pass and is read from its attributes alone; one with a result goes through junitparser.
 
 `iter_cases` yields every test with its final outcome, duration and number of attempts; both the
 summary of `parse_junit` and the per-test history are built from it.
@@ -24,12 +23,10 @@ from __future__ import annotations
 import functools
 import heapq
 import re
-import xml.etree.ElementTree as ET  # nosec B405
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from xml.parsers import expat
 
 from junitparser import Attr, TestCase
 from junitparser import Error as JError
@@ -40,21 +37,20 @@ from ..errors import InputError
 from ..fsutil import check_size
 from ..model import CaseTiming, Counts, Failure
 from ..text import clip, clip_start
+from .junit_stream import raw_cases
 
 MAX_JUNIT_BYTES = 2 * 1024**3
 MAX_FAILURES = 500
 SLOWEST = 10
+MAX_DURATION_S = 1e9  # a longer time is not a test's, and would sum to inf
 MESSAGE_CHARS = 1_000
 TRACEBACK_LINES = 40
 TRACEBACK_CHARS = 8_000
-PROLOG_CHUNK = 64 * 1024
-FLAKY_TAGS = frozenset({"flakyFailure", "flakyError"})
-RETRY_TAGS = FLAKY_TAGS | {"rerunFailure", "rerunError"}
 
 Outcome = Literal["passed", "failed", "error", "skipped", "flaky"]
 
 # "tests/unit/test_x.py:12: AssertionError" closes every pytest failure text
-_LOCATION = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+):", re.MULTILINE)
+_LOCATION = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>[0-9]{1,9}):", re.MULTILINE)  # no 5000-digit line
 
 
 class Case(TestCase):
@@ -135,18 +131,19 @@ def iter_cases(
     repeated = _repeated_names(path) if reruns else {}
     earlier: dict[int, tuple[int, float]] = {}  # attempts and seconds so far of tests still to be rerun
     details_left = max_failures
-    for elem in _testcases(path):
-        test = case_id(elem)
-        duration = _duration(elem.get("time"))
-        if len(elem):
+    for raw in raw_cases(path):
+        attrs = raw.attrs
+        test = case_id(attrs)
+        duration = _duration(attrs.get("time"))
+        if raw.elem is not None:
             try:
-                case = Case.fromelem(elem)
+                case = Case.fromelem(raw.elem)
                 outcome, problem = _outcome(case)
             except ValueError as exc:
                 raise InputError(f"{path}: invalid value in a test case ({exc})") from None
-            attempts = 1 + sum(child.tag in RETRY_TAGS for child in elem)
-        else:  # no children: a pass, the common case, read without junitparser
-            case, outcome, problem, attempts = None, "passed", None, 1
+        else:  # no result: a pass (maybe after attempts), the common case, read without junitparser
+            case, outcome, problem = None, "passed", None
+        attempts = 1 + raw.retries
         key = hash(test) if repeated else 0
         left = repeated.get(key) if repeated else None
         if left is not None:
@@ -162,64 +159,15 @@ def iter_cases(
         if case is not None and problem is not None and details_left > 0:
             details_left -= 1
             failure = _failure(case, test, problem, "error" if outcome == "error" else "failure")
-        yield CaseOutcome(test, outcome, duration, elem.get("file"), attempts, failure)
-
-
-def _testcases(path: Path) -> Iterator[ET.Element]:
-    """Each <testcase> element, dropped from the tree once the caller has read it."""
-    _refuse_dtd(path)
-    stack: list[ET.Element] = []
-    try:
-        # 1.5x faster than defusedxml's parser; without a DTD there are no entities to expand
-        for event, elem in ET.iterparse(str(path), events=("start", "end")):  # noqa: S314  # nosec B314
-            if event == "start":
-                if not stack and elem.tag not in ("testsuites", "testsuite"):
-                    raise InputError(f"{path}: not a JUnit report (root element <{elem.tag}>)")
-                stack.append(elem)
-                continue
-            stack.pop()
-            if elem.tag == "testcase":
-                yield elem
-                if stack:
-                    stack[-1].remove(elem)
-    except ET.ParseError as exc:
-        raise InputError(f"{path}: malformed XML ({_parse_error(exc)})") from None
-
-
-class _Prolog(Exception):
-    """Stops reading the prolog: `dtd` tells whether it declared a document type."""
-
-    def __init__(self, dtd: bool) -> None:
-        self.dtd = dtd
-
-
-def _refuse_dtd(path: Path) -> None:
-    """Read the prolog (up to the root element) and refuse a document type declaration."""
-    def stop(dtd: bool) -> Callable[..., None]:
-        def handler(*_: object) -> None:
-            raise _Prolog(dtd)
-        return handler
-
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = stop(True)
-    parser.StartElementHandler = stop(False)
-    with path.open("rb") as handle:
-        try:
-            while chunk := handle.read(PROLOG_CHUNK):
-                parser.Parse(chunk, False)
-        except _Prolog as found:
-            if found.dtd:
-                raise InputError(f"{path}: refused: the file declares a DTD or entities") from None
-        except expat.ExpatError:
-            pass  # the parse proper reports it, with its position
+        yield CaseOutcome(test, outcome, duration, attrs.get("file"), attempts, failure)
 
 
 def _repeated_names(path: Path) -> dict[int, int]:
     """Hashes of the test names that occur more than once, with how often they occur."""
     seen: set[int] = set()
     repeated: dict[int, int] = {}
-    for elem in _testcases(path):
-        key = hash(case_id(elem))
+    for raw in raw_cases(path):
+        key = hash(case_id(raw.attrs))
         if key in seen:
             repeated[key] = repeated.get(key, 1) + 1
         else:
@@ -237,11 +185,6 @@ def _outcome(case: Case) -> tuple[Outcome, JFailure | JError | None]:
     return "passed", None
 
 
-def _parse_error(exc: ET.ParseError) -> str:
-    message = str(exc)
-    return "the file is empty or cut short" if message.startswith("no element found") else message
-
-
 def _duration(raw: str | None) -> float:
     """Seconds from a `time` attribute ("1,234.5" accepted); a missing or unreadable time counts as 0."""
     if not raw:
@@ -250,14 +193,14 @@ def _duration(raw: str | None) -> float:
         value = float(raw.replace(",", ""))
     except ValueError:
         return 0.0
-    return value if value >= 0 else 0.0
+    return value if 0 <= value <= MAX_DURATION_S else 0.0  # NaN, inf and 1e999 are unreadable too
 
 
-def case_id(elem: ET.Element) -> str:
+def case_id(attrs: Mapping[str, str]) -> str:
     """A pytest-style node id when the report says which file a test is in, else classname.name."""
-    name = elem.get("name") or "<unnamed>"
-    classname = elem.get("classname") or ""
-    file = elem.get("file")
+    name = attrs.get("name") or "<unnamed>"
+    classname = attrs.get("classname") or ""
+    file = attrs.get("file")
     if file and file.endswith(".py"):
         return f"{_node_prefix(file, classname)}::{name}"
     return f"{classname}::{name}" if classname else name
@@ -285,7 +228,8 @@ def _location(case: Case, text: str) -> tuple[str | None, int | None]:
     if matches:
         last = matches[-1]
         return last["file"].replace("\\", "/"), int(last["line"])
-    line = int(case.line) + 1 if case.line and case.line.isdigit() else None  # xunit1 lines are 0-based
+    raw = case.line
+    line = int(raw) + 1 if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None  # xunit1: 0-based
     return case.file, line
 
 

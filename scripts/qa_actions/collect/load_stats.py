@@ -8,18 +8,23 @@ name is its count over the whole run's span, as locust's `total_rps` is.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import heapq
+import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..fsutil import check_size, read_json
+from ..fsutil import check_plain, check_size, read_json
 from ..layout import LOCUST_FAILURES_CSV, LOCUST_JSON
 from ..manifest import LoadRun
 from ..model import EndpointStats, LoadError, LoadResult, Thresholds
+from ..text import clip
 
 MAX_STATS_BYTES = 256 * 1024 * 1024
 MAX_ERRORS = 10
+FIELD_CHARS = 1_000
 
 
 def read_load(folder: Path, run: LoadRun) -> LoadResult:
@@ -34,11 +39,13 @@ def read_load(folder: Path, run: LoadRun) -> LoadResult:
     ends = [e["last_request_timestamp"] for e in entries if _is_number(e.get("last_request_timestamp"))]
     span = max(ends) - min(starts) if starts and ends else 0.0
     endpoints = sorted((_endpoint(e, span) for e in entries), key=lambda s: (s.name, s.method))
-    return LoadResult(
+    result = LoadResult(
         total=_endpoint(_merge(entries), span), host=run.host, users=run.users, spawn_rate=run.spawn_rate,
         run_time_s=run.run_time_s, thresholds=Thresholds(run.p95_ms, run.fail_ratio, run.rps_min),
         endpoints=endpoints, errors=_errors(folder / LOCUST_FAILURES_CSV),
     )
+    check_plain(dataclasses.asdict(result), path, InputError)  # sums of huge numbers overflow to inf
+    return result
 
 
 def percentile(histogram: dict[float, int], count: int, fraction: float) -> float:
@@ -89,11 +96,22 @@ def _errors(path: Path) -> list[LoadError]:
     if not path.is_file():
         return []
     check_size(path, MAX_STATS_BYTES)
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if isinstance(row, dict)]
-    errors = [LoadError(method=row.get("Method") or "", name=row.get("Name") or "", message=row.get("Error") or "",
-                        occurrences=_int(row.get("Occurrences"))) for row in rows]
-    return sorted(errors, key=lambda e: -e.occurrences)[:MAX_ERRORS]
+    top: list[tuple[int, int, LoadError]] = []  # the MAX_ERRORS most frequent so far, as the rows stream
+    try:
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            for index, row in enumerate(csv.DictReader(handle)):
+                error = LoadError(method=clip(row.get("Method") or "", FIELD_CHARS),
+                                  name=clip(row.get("Name") or "", FIELD_CHARS),
+                                  message=clip(row.get("Error") or "", FIELD_CHARS),
+                                  occurrences=_int(row.get("Occurrences")))
+                entry = (error.occurrences, -index, error)
+                if len(top) < MAX_ERRORS:
+                    heapq.heappush(top, entry)
+                elif entry[:2] > top[0][:2]:
+                    heapq.heapreplace(top, entry)
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a locust failures CSV ({exc})") from None
+    return [error for _, _, error in sorted(top, key=lambda e: (-e[0], -e[1]))]
 
 
 def _histogram(value: Any) -> dict[float, int]:
@@ -102,8 +120,10 @@ def _histogram(value: Any) -> dict[float, int]:
     histogram = {}
     for key, count in value.items():
         try:
-            histogram[float(key)] = int(count)
-        except (TypeError, ValueError):
+            bucket = float(key)
+            if math.isfinite(bucket):
+                histogram[bucket] = int(count)
+        except (TypeError, ValueError, OverflowError):
             continue
     return histogram
 
@@ -119,5 +139,5 @@ def _number(value: Any) -> float:
 def _int(value: Any) -> int:
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "nan", "inf", "1e999"
         return 0

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..categories import KNOWN_CODES, Category
 from ..errors import ConfigError
+from ..fsutil import read_toml
 from ..layout import ERRORS_DIR, RESULTS_DIR, TIER_NAME, TIER_NAME_RULE
 from ..schema import Rules, build
 from ..scrub import add_secret_names
@@ -96,10 +96,7 @@ def load_config(project: Path, fail_on: Category | None = None) -> QaConfig:
     source = project / "pyproject.toml"
     table: dict[str, Any] = {}
     if source.is_file():
-        try:
-            document = tomllib.loads(source.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+        document = read_toml(source)
         tool = document.get("tool", {})
         table = tool.get("qa", {}) if isinstance(tool, dict) else {}
     config = parse_config(table, project, source)

@@ -8,13 +8,13 @@ data: nothing of the pull request runs.
 from __future__ import annotations
 
 import subprocess
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import QaConfig, load_config
 from ..config.load import parse_config
 from ..errors import ConfigError
+from ..fsutil import parse_toml
 
 GIT_TIMEOUT_S = 60
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -48,10 +48,7 @@ def trusted_side(project: Path, ref: str | None, fail_on: str | None = None) -> 
     if text is not None:
         if len(text) > MAX_CONFIG_BYTES:
             raise ConfigError(f"{source}: over {MAX_CONFIG_BYTES:,} bytes")
-        try:
-            tool = tomllib.loads(text).get("tool", {})
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+        tool = parse_toml(text, source).get("tool", {})
         table = tool.get("qa", {}) if isinstance(tool, dict) else {}
     config = parse_config(table, project, source)
     if fail_on is not None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from ..errors import QaError
+from ..fsutil import read_toml
 from ..layout import BANDIT_JSON
 from ..model import Finding, ScanResult
 from ..project.sources import detect_packages
@@ -82,8 +83,8 @@ def _command(run: ScanRun, targets: list[str], report: Path) -> list[str]:
 def _has_bandit_table(pyproject: Path) -> bool:
     """Projects that configure bandit in pyproject.toml (skips, tests) get that configuration honoured."""
     try:
-        tool = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        tool = read_toml(pyproject).get("tool", {})
+    except (OSError, QaError):
         return False
     return isinstance(tool, dict) and isinstance(tool.get("bandit"), dict)
 

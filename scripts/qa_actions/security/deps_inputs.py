@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import QaError
+from ..fsutil import read_toml
 from ..layout import ENVIRONMENT_TXT
 from ..project.interpreter import project_python
 from ..scrub import write_text
@@ -75,8 +76,8 @@ def _installed(run: ScanRun) -> list[tuple[str, str]]:
 
 def _project_name(project: Path) -> str | None:
     try:
-        name = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        name = read_toml(project / "pyproject.toml")["project"]["name"]
+    except (OSError, QaError, KeyError, TypeError):
         return None
     return canonical(name) if isinstance(name, str) else None
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import json
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..fsutil import read_limited
+from ..fsutil import read_json
 from ..layout import OUTPUT_LOG
 from ..project.process import ProcessOutcome, run_streaming
 
@@ -66,9 +65,9 @@ def read_report(path: Path, label: str, outcome: ProcessOutcome) -> Any:
 def read_json_or_fail(path: Path, limit: int, what: str) -> Any:
     """A JSON file a scan depends on; unreadable, it makes the scan fail with `what: why`."""
     try:
-        return json.loads(read_limited(path, limit))
-    except (json.JSONDecodeError, InputError) as exc:
-        raise ScanFailure(f"{what}: {exc}") from None
+        return read_json(path, limit)
+    except InputError as exc:  # `what` names the file already
+        raise ScanFailure(f"{what}: {str(exc).removeprefix(f'{path}: ').removeprefix('not valid JSON: ')}") from None
 
 
 def relative(path: str | Path, base: Path) -> str:
