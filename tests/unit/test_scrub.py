@@ -165,3 +165,14 @@ def test_the_active_scrubber_follows_the_environment(monkeypatch) -> None:
     assert "set-after" not in scrub.active().secrets("x set-after-the-first-write y")
     monkeypatch.setenv("LATE_TOKEN", "changed-value-now")
     assert "changed-value" not in scrub.active().secrets("x changed-value-now y")
+
+
+@pytest.mark.parametrize("text", ["asttokens==3.0.1", "tokenizers==0.21.0", "pytest-secretstorage==1.2.3",
+                                  "mytoken = other_function_name()"])
+def test_ordinary_text_near_secret_words_is_kept(text: str) -> None:
+    assert Scrubber().secrets(text) == text
+
+
+def test_labelled_secrets_still_found_after_an_underscore() -> None:
+    assert Scrubber().secrets("DB_PASSWORD=hunter2hunter2") == "DB_PASSWORD=[secret removed]"
+    assert Scrubber().secrets("auth_token: 'abcdef123456'") == "auth_token: '[secret removed]'"

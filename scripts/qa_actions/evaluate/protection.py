@@ -45,7 +45,8 @@ class GateSet:
         tiers = {name: tier.coverage.gate if tier.coverage else None for name, tier in run.tiers.items()}
         skipped = frozenset(name for name, tier in run.tiers.items() if tier.status == "skipped")
         changed = run.changed_lines.gate if run.changed_lines is not None else None
-        return cls(tiers, changed, run.fail_on, dict(config.categories) if config else None,
+        return cls(tiers, changed, config.fail_on if config else run.fail_on,
+                   dict(config.categories) if config else None,
                    config.quarantine() if config else None, skipped)
 
 
