@@ -268,7 +268,7 @@ def active() -> Scrubber:
     global _active, _active_key
     key = tuple(sorted((k, v) for k, v in os.environ.items() if is_secret_name(k, _names)))
     if _active is None or key != _active_key:
-        _active, _active_key = Scrubber.from_environ(dict(key), ()), key
+        _active, _active_key = Scrubber.from_environ(dict(key), _names), key
     return _active
 
 
