@@ -36,5 +36,7 @@ def dashboard(project: Path, results: Path | None, history_file: Path | None, ou
                                   base_branch or settings.base_branch, window or settings.window)
     write_outputs({"dashboard": str(folder)})
     verdict = model.latest.verdict if model.latest else "no runs"
-    click.echo(f"dashboard: {page} ({model.runs} runs, {model.base_branch}: {verdict})")
+    from ..github_env import untrusted
+
+    click.echo(untrusted(f"dashboard: {page} ({model.runs} runs, {model.base_branch}: {verdict})\n"), nl=False)
     return EXIT_OK

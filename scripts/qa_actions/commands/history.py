@@ -33,7 +33,9 @@ def add(project: Path, results: Path | None, history_file: Path | None) -> int:
     target = config.history.path(config.project, history_file)
     added = add_results(config.results_path(results), target, config.history.keep_test_details)
     write_outputs({"history": str(target)})
-    click.echo(describe(added, target))
+    from ..github_env import untrusted
+
+    click.echo(untrusted(describe(added, target) + "\n"), nl=False)  # the branch and run id come from results
     return EXIT_OK
 
 
@@ -51,7 +53,10 @@ def info(project: Path, history_file: Path | None) -> int:
         summary = store.summary()
     click.echo(f"history: {target} (format {summary.format})")
     click.echo(f"runs: {summary.runs} ({summary.runs_with_tests} with per-test outcomes), tests: {summary.tests}")
-    click.echo("branches: " + (", ".join(b or "(none)" for b in summary.branches) or "none"))
+    from ..github_env import untrusted
+
+    branches = ", ".join(b or "(none)" for b in summary.branches) or "none"
+    click.echo(untrusted(f"branches: {branches}\n"), nl=False)
     if summary.first is not None and summary.last is not None:
         click.echo(f"from {_when(summary.first)} to {_when(summary.last)}")
     return EXIT_OK
