@@ -277,8 +277,13 @@ def test_fork_results_are_gated_by_the_base_branch_config(fork_runs: dict[str, A
     assert run.outputs("report/qa report for forks/publish", "report").get("verdict") == "failed", run.explain()
     published = sandbox.artifacts / str(FORK_RUN) / "qa-report-published"
     problems = [json.loads(line) for line in (published / ".errors" / "errors.jsonl").read_text().splitlines()]
-    assert [(p["source"], p["code"]) for p in problems] == [("unit", "coverage-gate")]
-    assert "below the 99.9% gate" in problems[0]["message"]
+    by_code = {p["code"]: p for p in problems}
+    assert sorted((p["source"], p["code"]) for p in problems) == [("gates", "gate-lowered"), ("unit", "coverage-gate")]
+    assert "below the 99.9% gate" in by_code["coverage-gate"]["message"]
+    # the fork's run recorded its own, lower gate: named, and the base branch's value applied (protect-gates)
+    lowered = by_code["gate-lowered"]
+    assert "lowers the unit coverage gate 99.9 % →" in lowered["message"], lowered
+    assert "the base branch's value applies" in lowered["message"] and not lowered["blocking"]
     messages = run.messages("report/qa report for forks/publish")
     assert "downloaded 1 artifacts from run 101: qa-report" in messages
     assert "Merge the results" not in messages  # collects nothing itself, runs none of the fork's code
