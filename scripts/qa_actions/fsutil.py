@@ -9,12 +9,14 @@ UTF-8. What is left is plain data that any later stage can compute with, store i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import sys
 import tempfile
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,18 +80,24 @@ def _refuse_constant(name: str) -> Any:
 
 def parse_json(text: str, source: Path | str) -> Any:
     """JSON `text` from `source` as plain, finite, shallow data (see the module's docstring)."""
-    try:
+    with _refusing(source, InputError, json.JSONDecodeError, _OddValue, kind="JSON"):
         data = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{source}: not valid JSON: {exc}") from None
-    except _OddValue as exc:
-        raise InputError(f"{source}: not valid JSON: {exc}") from None
-    except ValueError:  # int() past sys.get_int_max_str_digits()
-        raise InputError(f"{source}: refused: {_TOO_MANY_DIGITS}") from None
-    except RecursionError:
-        raise InputError(f"{source}: refused: values nested more than {MAX_DEPTH} deep") from None
     check_plain(data, source, InputError)
     return data
+
+
+@contextlib.contextmanager
+def _refusing(source: Path | str, error: type[QaError], *invalid: type[Exception], kind: str) -> Iterator[None]:
+    """What a parser raises on hostile text, as one `error` naming `source`: `invalid` (its own syntax
+    errors), too many digits for an int (ValueError) and nesting past the recursion limit."""
+    try:
+        yield
+    except invalid as exc:
+        raise error(f"{source}: not valid {kind}: {exc}") from None
+    except ValueError:  # int() past sys.get_int_max_str_digits()
+        raise error(f"{source}: refused: {_TOO_MANY_DIGITS}") from None
+    except RecursionError:
+        raise error(f"{source}: refused: values nested more than {MAX_DEPTH} deep") from None
 
 
 def read_toml(path: Path, limit: int = MAX_TOML_BYTES, error: type[QaError] = ConfigError) -> dict[str, Any]:
@@ -106,14 +114,8 @@ def read_toml(path: Path, limit: int = MAX_TOML_BYTES, error: type[QaError] = Co
 
 def parse_toml(text: str, source: Path | str, error: type[QaError] = ConfigError) -> dict[str, Any]:
     """TOML text (from a file, or from git), with the checks of `parse_json`; bad content raises `error`."""
-    try:
+    with _refusing(source, error, tomllib.TOMLDecodeError, kind="TOML"):
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise error(f"{source}: not valid TOML: {exc}") from None
-    except ValueError:  # int() past sys.get_int_max_str_digits()
-        raise error(f"{source}: refused: {_TOO_MANY_DIGITS}") from None
-    except RecursionError:
-        raise error(f"{source}: refused: values nested more than {MAX_DEPTH} deep") from None
     check_plain(data, source, error)
     return data
 

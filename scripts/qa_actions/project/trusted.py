@@ -11,10 +11,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import QaConfig, load_config
+from ..config import QaConfig
 from ..config.load import parse_config
 from ..errors import ConfigError
 from ..fsutil import parse_toml
+from ..scrub import add_secret_names
 
 GIT_TIMEOUT_S = 60
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -35,10 +36,9 @@ class TrustedSide:
         return any(_git(self.config.project, "cat-file", "-e", f"{self.ref}:./{path}") is not None for path in paths)
 
 
-def trusted_side(project: Path, ref: str | None, fail_on: str | None = None) -> TrustedSide:
-    """The configuration of commit `ref` of the project's repository (None: the checkout's own)."""
-    if ref is None:
-        return TrustedSide(load_config(project, fail_on))  # type: ignore[arg-type]
+def trusted_side(project: Path, ref: str, fail_on: str | None = None) -> TrustedSide:
+    """The configuration of commit `ref` of the project's repository (the checkout's own is
+    `TrustedSide(config)`)."""
     if ref.startswith("-") or _git(project, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
         raise ConfigError(f"--gates-from {ref[:40]}: not a commit of the repository at {project}"
                           " (fetch it: actions/checkout with fetch-depth: 0)")
@@ -51,6 +51,7 @@ def trusted_side(project: Path, ref: str | None, fail_on: str | None = None) -> 
         tool = parse_toml(text, source).get("tool", {})
         table = tool.get("qa", {}) if isinstance(tool, dict) else {}
     config = parse_config(table, project, source)
+    add_secret_names(config.secret_names)
     if fail_on is not None:
         config.fail_on = fail_on  # type: ignore[assignment]
     return TrustedSide(config, ref)
