@@ -13,6 +13,11 @@ from ..layout import ERRORS_DIR, RESULTS_DIR, TIER_NAME, TIER_NAME_RULE
 from ..schema import Rules, build
 from ..scrub import add_secret_names
 from .data import DataConfig
+from .detect import Detection
+from .detect.pytest_config import PytestConfig, read_pytest_config
+from .detect.source import detect_source, read_pyproject
+from .detect.tests import UNIT, detect_tests
+from .detect.tree import FileTree, Tree
 from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
 from .history import HistoryConfig
 from .report import ReportConfig
@@ -42,6 +47,9 @@ class QaConfig:
     pass_env: list[str] = field(default_factory=list)  # qa-actions' own secrets every tier's tests may see
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
+    # what was found in the project without [tool.qa] (config/detect): tests, source, pytest's settings
+    detection: Detection = field(default_factory=Detection, init=False)
+    pytest: PytestConfig = field(default_factory=PytestConfig, init=False)
 
     def __post_init__(self) -> None:
         gate = self.changed_lines_coverage
@@ -106,7 +114,9 @@ def load_config(project: Path, fail_on: Category | None = None) -> QaConfig:
     return config
 
 
-def parse_config(table: Any, project: Path, source: Path) -> QaConfig:
+def parse_config(table: Any, project: Path, source: Path, tree: Tree | None = None) -> QaConfig:
+    """Validate `table` (`[tool.qa]`) and fill what it leaves out from what the project declares
+    (`tree`: its files, by default the folder `project`; the trusted side passes a commit's)."""
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: `tool.qa` must be a table")
     table = dict(table)
@@ -117,13 +127,19 @@ def parse_config(table: Any, project: Path, source: Path) -> QaConfig:
     config = build(QaConfig, table, "tool.qa", rules)
     config.project, config.source = project, source
     config.tiers = {}
-    for name in {**DEFAULT_TIERS, **user_tiers}:
+    names = list({**DEFAULT_TIERS, **user_tiers})
+    for name in names:
         if not TIER_NAME.fullmatch(name):
             raise ConfigError(f"{source}: tier name {name[:40]!r} is not allowed: {TIER_NAME_RULE}"
                               " (it names folders, checks and outputs)")
-        table = tier_table(name, user_tiers.get(name, {}))
+    tree = tree or FileTree(project)
+    config.pytest = read_pytest_config(tree)
+    config.detection = _detect(tree, config.pytest, names, user_tiers)
+    for name in names:
+        user = user_tiers.get(name, {})
+        table = _with_detection(name, tier_table(name, user), user, name in user_tiers, config.detection)
         config.tiers[name] = tier = build(TierConfig, table, f"tool.qa.tiers.{name}", rules)
-        check_kind_keys(name, tier, user_tiers.get(name, {}), source)
+        check_kind_keys(name, tier, user, source)
     for key in config.categories:
         code = key.rsplit(".", 1)[-1]
         if code not in KNOWN_CODES:
@@ -132,3 +148,37 @@ def parse_config(table: Any, project: Path, source: Path) -> QaConfig:
                 + ", ".join(sorted(KNOWN_CODES))
             )
     return config
+
+
+def _kind(name: str, user: Any) -> Any:
+    table = user if isinstance(user, dict) else {}
+    return table.get("kind", DEFAULT_TIERS.get(name, {}).get("kind", "pytest"))
+
+
+def _detect(tree: Tree, pytest: PytestConfig, names: list[str], user_tiers: dict[str, Any]) -> Detection:
+    pytest_tiers = [name for name in names if _kind(name, user_tiers.get(name)) == "pytest"]
+    configured = {name for name, user in user_tiers.items()
+                  if isinstance(user, dict) and "paths" in user and name in pytest_tiers}
+    detection = detect_tests(tree, pytest, pytest_tiers, configured)
+    detection.source, detection.source_why = detect_source(tree, read_pyproject(tree))
+    return detection
+
+
+def _with_detection(name: str, table: Any, user: Any, has_table: bool, detection: Detection) -> Any:
+    """A tier's table with what detection found where `[tool.qa]` is silent: its paths, its marker,
+    the folders other tiers run. A default tier detection did not find is off, unless it is `unit` of a
+    project where nothing was found (so that the run says no tests were found instead of passing)."""
+    if not isinstance(table, dict) or not isinstance(user, dict) or "paths" in user:
+        return table
+    found = detection.tiers.get(name)
+    if found is not None:
+        table["paths"] = list(found.paths)
+        if found.markers and "markers" not in user:
+            table["markers"] = found.markers
+        if found.ignore:
+            extra = user.get("pytest-args", [])
+            table["pytest-args"] = [*(f"--ignore={path}" for path in found.ignore),
+                                    *(extra if isinstance(extra, list) else [extra])]
+    elif not has_table and _kind(name, user) == "pytest" and not (name == UNIT and detection.layout == "none"):
+        table["enabled"] = False
+    return table

@@ -1,27 +1,15 @@
-"""What coverage measures when `source` is not configured: the project's own packages, tests excluded."""
+"""What coverage measures and bandit scans when `source` is not configured: what detection found
+(config/detect/source.py: coverage settings, packaging metadata, else the layout)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-NOT_SOURCE = frozenset({"tests", "test", "docs", "examples", "bench", "benchmarks", "build", "dist"})
+from ..config import QaConfig, TierConfig
 
 
-def detect_packages(project: Path) -> list[str]:
-    """Package folders (relative paths) under `src/` or at the top level, in a stable order."""
-    for base in (project / "src", project):
-        if not base.is_dir():
-            continue
-        found = sorted(
-            child.relative_to(project).as_posix()
-            for child in base.iterdir()
-            if child.is_dir() and (child / "__init__.py").is_file() and child.name not in NOT_SOURCE
-            and not child.name.startswith(".")
-        )
-        if found:
-            return found
-    return []
+def coverage_sources(config: QaConfig, tier: TierConfig) -> list[str]:
+    return list(tier.source) or list(config.detection.source)
 
 
-def coverage_sources(project: Path, configured: list[str]) -> list[str]:
-    return list(configured) or detect_packages(project)
+def code_folders(config: QaConfig) -> list[str]:
+    """The detected source that exists as files (a bare module name coverage imports is not a path)."""
+    return [path for path in config.detection.source if (config.project / path).exists()]

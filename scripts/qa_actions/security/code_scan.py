@@ -10,7 +10,7 @@ from ..errors import QaError
 from ..fsutil import read_toml
 from ..layout import BANDIT_JSON
 from ..model import Finding, ScanResult
-from ..project.sources import detect_packages
+from ..project.sources import code_folders
 from ..scrub import write_text
 from .baseline import DEFAULT_BASELINE, load_baseline, split_by_baseline
 from .context import ScanRun
@@ -60,7 +60,7 @@ def _targets(run: ScanRun) -> list[str]:
     for target in configured:
         if not run.project_path(target).exists():
             raise ScanFailure(f"[tool.qa.security] source {target!r} does not exist in {run.project}")
-    return list(configured) or detect_packages(run.project)
+    return list(configured) or code_folders(run.config)
 
 
 def _baseline_location(run: ScanRun) -> tuple[Path, str]:

@@ -118,6 +118,12 @@ def _standalone_plugins(folder: Path, env: dict[str, str]) -> list[str]:
     return [arg for name, module in TESTING_PLUGINS.items() for arg in ("-p", f"no:{name}", "-p", module)]
 
 
+def marker_expression(tier: str, project: str | None) -> str:
+    """The tier's `-m` and the project's own (from addopts): a later `-m` replaces an earlier one in
+    pytest, so both go into one expression."""
+    return f"({project}) and ({tier})" if project and project.strip() != tier.strip() else tier
+
+
 def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) -> tuple[list[str], dict[str, str]]:
     """The pytest command line and environment for this tier."""
     tier, folder = run.tier, run.folder.resolve()
@@ -130,13 +136,15 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     if "qa_actions" not in interpreter.modules:
         command += _standalone_plugins(folder, env)
     if tier.markers:
-        command += ["-m", tier.markers]
+        command += ["-m", marker_expression(tier.markers, run.config.pytest.marker_expression())]
+    if run.config.pytest.file is None:
+        command.append(f"--rootdir={run.project.resolve()}")  # as plain `pytest` in the project: its conftest.py
     if tier.test_timeout is not None:
         interpreter.require("pytest_timeout")
         command.append(f"--timeout={tier.test_timeout:g}")
     if tier.coverage_gate is not None:
         interpreter.require("pytest_cov")
-        sources = coverage_sources(run.project, tier.source)
+        sources = coverage_sources(run.config, tier)
         if not sources:
             raise MissingTool(
                 f"tier `{run.name}` has a coverage gate but nothing to measure: set "

@@ -84,6 +84,8 @@ def test_bad_matrix_requests(shards: str, tiers: list[str], words: str) -> None:
 
 def test_plan_command_sets_the_matrix_output(tmp_path: Path, run_qa) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.qa.tiers.load]\nenabled = false\n")
+    for name in ("unit", "integration", "chaos", "acid", "smoke"):
+        (tmp_path / "tests" / name).mkdir(parents=True)
     out = tmp_path / "out"
     done = run_qa("plan", "--project", tmp_path, "--shards", "unit=2", env={"GITHUB_OUTPUT": str(out)})
     assert done.returncode == 0, done.stderr

@@ -16,7 +16,8 @@ def project_with(tmp_path: Path, toml: str) -> Path:
 def test_defaults_without_pyproject(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     assert list(config.tiers) == ["unit", "integration", "chaos", "acid", "smoke", "load"]
-    assert config.enabled_tiers() == ["unit", "integration", "chaos", "acid", "smoke"]
+    # nothing found: only `unit` stays on, so that the run reports no tests instead of passing
+    assert config.enabled_tiers() == ["unit"] and config.detection.layout == "none"
     assert config.tiers["load"].kind == "load" and config.tiers["load"].paths == ["tests/load"]
     assert config.tiers["chaos"].experiments[0] == "tests/chaos/experiments/*.json"
     assert config.tiers["unit"].coverage_gate == 80
@@ -50,7 +51,9 @@ enabled = false
     assert (unit.coverage_gate, unit.source, unit.test_timeout, unit.paths) == (80, ["mypkg"], None, ["tests/unit"])
     contract = config.tiers["contract"]
     assert (contract.coverage_gate, contract.markers, contract.pytest_args) == (50.5, "not slow", ["-x"])
-    assert config.enabled_tiers() == ["unit", "integration", "acid", "smoke", "contract"]
+    # the tiers of the seed without a folder and without a table are off; those with a table stay on
+    assert config.enabled_tiers() == ["unit", "contract"]
+    assert config.detection.layout == "configured"
     assert config.select_tiers(["chaos"]) == ["chaos"]
     assert config.categories == {"coverage-gate": "high", "integration.test-failure": "critical"}
     assert config.results_dir == "out" and config.fail_on == "high"

@@ -13,27 +13,6 @@ from qa_actions.progress import step
 from qa_actions.project.interpreter import MissingTool, probe, project_python
 from qa_actions.project.process import run_streaming
 from qa_actions.project.runinfo import current_run
-from qa_actions.project.sources import detect_packages
-
-
-def package(root: Path, *parts: str) -> None:
-    folder = root.joinpath(*parts)
-    folder.mkdir(parents=True)
-    (folder / "__init__.py").write_text("")
-
-
-def test_detects_src_layout_first(tmp_path: Path) -> None:
-    package(tmp_path, "src", "beta")
-    package(tmp_path, "src", "alpha")
-    package(tmp_path, "toplevel")
-    assert detect_packages(tmp_path) == ["src/alpha", "src/beta"]
-
-
-def test_detects_top_level_packages_but_not_tests(tmp_path: Path) -> None:
-    for name in ("app", "tests", "docs", ".hidden"):
-        package(tmp_path, name)
-    (tmp_path / "notapackage").mkdir()
-    assert detect_packages(tmp_path) == ["app"]
 
 
 def test_probe_reports_version_and_plugins() -> None:

@@ -19,6 +19,7 @@ class DetectedTier:
 
     paths: list[str]
     markers: str | None = None
+    ignore: list[str] = field(default_factory=list)  # folders inside `paths` that other tiers run
     why: str = ""
 
 

@@ -1,0 +1,115 @@
+"""Where a project keeps its tests, and which tiers they form, as the repository already declares it.
+
+The order, first match wins: tiers whose `[tool.qa]` table sets `paths` (the other tiers still get
+their `tests/<tier>/` folder when it exists); tier folders `tests/<tier>/` (tests beside them, in no
+tier folder, are the `unit` tier when it has no folder); tiers declared as pytest markers (`-m`; the
+unmarked rest is `unit`); pytest's `testpaths`; a flat `tests/` or `test/`; tests inside the package
+(`src/<pkg>/tests`, `<pkg>/tests`). A suite found without tiers is the `unit` tier."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from . import DetectedTier, Detection
+from .pytest_config import PytestConfig
+from .tree import Tree, join
+
+TESTS_FOLDERS = ("tests", "test")
+TEST_FILES = ("test_*.py", "*_test.py")  # pytest's default python_files
+UNIT = "unit"
+
+
+def is_test_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in TEST_FILES)
+
+
+def has_tests(tree: Tree, folder: str) -> bool:
+    return any(is_test_file(path) for path in tree.files_under(folder))
+
+
+def detect_tests(tree: Tree, pytest: PytestConfig, tiers: list[str], configured: set[str]) -> Detection:
+    """Detect the tests of the pytest tiers `tiers` (defaults and the project's own); `configured` are
+    those whose `[tool.qa]` table sets `paths`, which detection leaves alone."""
+    detection = Detection(pytest_config=pytest.file)
+    folders = {name: f"tests/{name}" for name in tiers if tree.is_dir(f"tests/{name}")}
+    detection.looked_in = [f"tests/{name}" for name in tiers if name not in configured]
+    detection.tiers = {name: DetectedTier([path], why=f"folder {path}/") for name, path in folders.items()
+                       if name not in configured}
+    if configured:
+        detection.layout, detection.why = "configured", "[tool.qa] sets the paths of " + ", ".join(sorted(configured))
+        return detection
+    if folders:
+        detection.layout = "tier-folders"
+        detection.why = "tier folders: " + ", ".join(f"{path}/" for path in folders.values())
+        _rest_is_unit(tree, detection, folders)
+        return detection
+    marker_source = f"pytest markers ({pytest.file})" if pytest.file else "pytest markers"
+    detection.looked_in.append(marker_source)
+    suite, suite_why = _suite(tree, pytest, detection)
+    marked = [name for name in tiers if name != UNIT and name in pytest.markers]
+    if marked and suite:
+        detection.layout = "markers"
+        detection.why = (f"markers {', '.join(marked)} declared in {pytest.file}; the unmarked rest is `unit`"
+                         f" ({suite_why})")
+        detection.tiers = {name: DetectedTier(suite, markers=name, why=f"marker `{name}` in {suite_why}")
+                           for name in marked}
+        rest = " or ".join(marked)
+        detection.tiers[UNIT] = DetectedTier(suite, markers=f"not ({rest})" if len(marked) > 1 else f"not {rest}",
+                                             why=f"tests without the markers {', '.join(marked)} in {suite_why}")
+        return detection
+    if suite:
+        detection.layout = "testpaths" if suite_why.startswith("testpaths") else (
+            "in-package" if suite_why.startswith("tests inside") else "flat")
+        detection.why = suite_why
+        detection.tiers = {UNIT: DetectedTier(suite, why=suite_why)}
+    else:
+        detection.why = "no tests found"
+    return detection
+
+
+def _rest_is_unit(tree: Tree, detection: Detection, folders: dict[str, str]) -> None:
+    """Tests in tests/ outside every tier folder run as `unit` when it has no folder, so none is left out."""
+    if UNIT in folders or UNIT in detection.tiers:
+        return
+    inside = tuple(f"{path}/" for path in folders.values())
+    rest = [path for path in tree.files_under("tests") if is_test_file(path) and not path.startswith(inside)]
+    if rest:
+        ignore = sorted(folders.values())
+        detection.tiers[UNIT] = DetectedTier(["tests"], ignore=ignore,
+                                             why=f"tests/ without the tier folders ({len(rest)} test files)")
+
+
+def _suite(tree: Tree, pytest: PytestConfig, detection: Detection) -> tuple[list[str], str]:
+    """The folders of the whole suite and how they were found: testpaths, tests/ or test/, in-package."""
+    detection.looked_in.append("testpaths")
+    declared = [path.strip("/") or "." for path in pytest.testpaths if "*" not in path]
+    found = [path for path in declared if tree.is_dir(path) or tree.is_file(path)]
+    if found:
+        return found, f"testpaths {' '.join(found)} in {pytest.file}"
+    for folder in TESTS_FOLDERS:
+        detection.looked_in.append(f"{folder}/")
+        if tree.is_dir(folder) and has_tests(tree, folder):
+            return [folder], f"folder {folder}/"
+    detection.looked_in.append("src/*/tests, */tests")
+    inside = in_package_tests(tree)
+    if inside:
+        return inside, "tests inside the package: " + ", ".join(f"{p}/" for p in inside)
+    return [], ""
+
+
+def in_package_tests(tree: Tree) -> list[str]:
+    """`src/<pkg>/tests`, `src/<pkg>/test`, `<pkg>/tests`, `<pkg>/test` folders that hold test files."""
+    found = []
+    for base in ("src", ""):
+        for name in tree.children(base):
+            package = join(base, name)
+            if name.startswith((".", "_")) or name in TESTS_FOLDERS or not tree.is_dir(package):
+                continue
+            for folder in TESTS_FOLDERS:
+                candidate = join(package, folder)
+                if tree.is_dir(candidate) and has_tests(tree, candidate):
+                    found.append(candidate)
+        if found:
+            return found
+    return found
