@@ -14,6 +14,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "examples" / "sample-project"
 DATA = REPO / "tests" / "data"
+# tests/data holds projects whose tests are data for ours (tests/data/layouts): never collect them here
+collect_ignore_glob = ["data/*"]
 IGNORED = shutil.ignore_patterns("qa-results", ".errors", "__pycache__", ".pytest_cache", "*.pyc")
 
 

@@ -175,6 +175,8 @@ def _with_detection(name: str, table: Any, user: Any, has_table: bool, detection
         table["paths"] = list(found.paths)
         if found.markers and "markers" not in user:
             table["markers"] = found.markers
+        if not detection.source and not {"coverage", "source"} & set(user):
+            table["coverage"] = False  # no package to measure: the tests still run, `qa plan --explain` says why
         if found.ignore:
             extra = user.get("pytest-args", [])
             table["pytest-args"] = [*(f"--ignore={path}" for path in found.ignore),

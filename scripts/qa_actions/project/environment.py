@@ -48,12 +48,19 @@ class Environment:
         return {**self.variables, **ours}
 
 
+OUTER_PYTEST = ("PYTEST_XDIST_", "PYTEST_CURRENT_TEST")
+
+
 def tier_environ(pass_env: Iterable[str] = (), environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     """The job's environment for a tier's processes (pytest, chaostoolkit, locust, the load target),
     without qa-actions' own secrets and the runner's tokens, but those the tier names in `pass-env`:
-    the project's tests get what they need, not what qa-actions needs to scan and publish."""
+    the project's tests get what they need, not what qa-actions needs to scan and publish. An outer
+    pytest's own variables (qa run from inside a test, or from a pytest-xdist worker) are not the tier's:
+    pytest-benchmark, for one, turns itself off (and warns, an error under `filterwarnings = error`)
+    when it sees an xdist worker's."""
     withheld = set(OWN_SECRETS) - set(pass_env)
-    return {name: value for name, value in environ.items() if name not in withheld}
+    return {name: value for name, value in environ.items()
+            if name not in withheld and not name.startswith(OUTER_PYTEST)}
 
 
 def resolve_environment(config: QaConfig, name: str | None) -> Environment:

@@ -8,10 +8,11 @@ data: nothing of the pull request runs.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import QaConfig
+from ..config.detect.tree import MAX_FILE_BYTES, MAX_WALK
 from ..config.load import parse_config
 from ..errors import ConfigError
 from ..fsutil import parse_toml
@@ -19,6 +20,7 @@ from ..scrub import add_secret_names
 
 GIT_TIMEOUT_S = 60
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
+MAX_TREE_ENTRIES = 500_000  # files of a commit listed for detection; a bigger tree is read in part
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,43 @@ class TrustedSide:
         return any(_git(self.config.project, "cat-file", "-e", f"{self.ref}:./{path}") is not None for path in paths)
 
 
+@dataclass
+class GitTree:
+    """The project's folder at commit `ref`, for detection (config/detect/tree.py): listed once with
+    `git ls-tree`, files read with `git show`. Nothing of the commit runs."""
+
+    project: Path
+    ref: str
+    files: frozenset[str] = field(init=False)
+    folders: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        listing = _git(self.project, "ls-tree", "-r", "--name-only", "-z", f"{self.ref}:./") or ""
+        self.files = frozenset(path for path in listing.split("\0")[:MAX_TREE_ENTRIES] if path)
+        self.folders = frozenset(path.rsplit("/", 1)[0] if "/" in path else "" for path in self.files) | {
+            "/".join(path.split("/")[:depth]) for path in self.files for depth in range(1, path.count("/"))}
+
+    def is_file(self, path: str) -> bool:
+        return path in self.files
+
+    def is_dir(self, path: str) -> bool:
+        return path in self.folders
+
+    def read_text(self, path: str) -> str | None:
+        if path not in self.files:
+            return None
+        text = _git(self.project, "show", f"{self.ref}:./{path}")
+        return text if text is not None and len(text) <= MAX_FILE_BYTES else None
+
+    def children(self, path: str) -> list[str]:
+        prefix = f"{path}/" if path else ""
+        return sorted({entry[len(prefix):].split("/", 1)[0] for entry in self.files if entry.startswith(prefix)})
+
+    def files_under(self, path: str) -> list[str]:
+        prefix = f"{path}/" if path else ""
+        return sorted(entry for entry in self.files if entry.startswith(prefix))[:MAX_WALK]
+
+
 def trusted_side(project: Path, ref: str, fail_on: str | None = None) -> TrustedSide:
     """The configuration of commit `ref` of the project's repository (the checkout's own is
     `TrustedSide(config)`)."""
@@ -50,7 +89,7 @@ def trusted_side(project: Path, ref: str, fail_on: str | None = None) -> Trusted
             raise ConfigError(f"{source}: over {MAX_CONFIG_BYTES:,} bytes")
         tool = parse_toml(text, source).get("tool", {})
         table = tool.get("qa", {}) if isinstance(tool, dict) else {}
-    config = parse_config(table, project, source)
+    config = parse_config(table, project, source, GitTree(project, ref))
     add_secret_names(config.secret_names)
     if fail_on is not None:
         config.fail_on = fail_on  # type: ignore[assignment]

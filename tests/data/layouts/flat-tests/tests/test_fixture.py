@@ -1,0 +1,2 @@
+def test_two(two):
+    assert two == 2

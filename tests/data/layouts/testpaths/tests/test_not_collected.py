@@ -1,0 +1,2 @@
+def test_outside_testpaths():
+    raise AssertionError('pytest does not collect this: testpaths is checks')
