@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..config import QaConfig
 from ..errors import EXIT_OK
 from .options import env_option, names_list, project_option, tiers_option
 
@@ -15,7 +16,11 @@ from .options import env_option, names_list, project_option, tiers_option
 @click.option("--all", "every", is_flag=True, help="Every configured tier, disabled ones too (nightly runs).")
 @click.option("--shards", help="Shards per tier, e.g. `unit=4,integration=2`; other tiers run as one job.")
 @env_option
-def plan(project: Path, tiers: str | None, every: bool, shards: str | None, environment: str | None) -> int:
+@click.option("--explain", is_flag=True,
+              help="Say in words what was detected and why: tiers and their paths, source, pytest configuration,"
+                   " interpreter, install command, plugins. Prints no matrix.")
+def plan(project: Path, tiers: str | None, every: bool, shards: str | None, environment: str | None,
+         explain: bool) -> int:
     """Print the job matrix of a workflow run as JSON: one entry per tier, or per shard of a tier.
 
     Tiers the environment does not allow (production: smoke only) are left out, or refused (exit 2)
@@ -28,6 +33,9 @@ def plan(project: Path, tiers: str | None, every: bool, shards: str | None, envi
     from ..tiers.plan import build_matrix, matrix_json, parse_shards
 
     config = load_config(project)
+    if explain:
+        click.echo(_explanation(config, tiers), nl=False)
+        return EXIT_OK
     env = resolve_environment(config, environment)
     names = list(config.tiers) if every and not tiers else config.select_tiers(names_list(tiers) if tiers else None)
     if tiers:
@@ -38,3 +46,22 @@ def plan(project: Path, tiers: str | None, every: bool, shards: str | None, envi
     write_outputs({"matrix": matrix, "tiers": ",".join(names)})
     click.echo(matrix)
     return EXIT_OK
+
+
+def _explanation(config: QaConfig, tiers: str | None) -> str:
+    from ..errors import QaError
+    from ..fsutil import read_toml
+    from ..project.interpreter import probe, project_python
+    from ..render.explain import ProjectFacts, explain_text
+    from ..tiers.plugins import required_plugins
+
+    python = project_python(config.python)
+    try:
+        found = probe(python)
+        interpreter = f"Python {'.'.join(map(str, found.version))} at {found.executable}"
+    except QaError as exc:
+        interpreter = f"{python}: {exc}"
+    names = config.select_tiers(names_list(tiers)) if tiers else config.enabled_tiers()
+    document = read_toml(config.source) if config.source.is_file() else {}
+    configured = isinstance(document.get("tool"), dict) and "qa" in document["tool"]
+    return explain_text(config, ProjectFacts(interpreter, configured, None, required_plugins(config, names)))

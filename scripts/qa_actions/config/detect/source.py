@@ -103,7 +103,7 @@ def _packaging(tree: Tree, pyproject: dict[str, Any]) -> tuple[list[str], str]:
     if module:
         found = _in_roots(tree, [module])
         if found:
-            return found, f"the project's name ({name})"
+            return found, f"the project's name, {name}"
     return [], ""
 
 
