@@ -32,6 +32,7 @@ COMMANDS = {
     "publish": "publish",
     "plan": "plan",
     "plugins": "plugins",
+    "init": "init",
     "nightly-issue": "nightly_issue",
 }
 

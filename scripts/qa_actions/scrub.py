@@ -69,11 +69,12 @@ TOKEN_FORMATS: dict[str, str] = {
 # a secret next to what names it (URL user, header, `password = `): only the part named `value` is replaced
 LABELLED_SECRETS: dict[str, tuple[str, str]] = {
     "password": (r"(?<=://)[^\s/:@'\"\\<>]+:", r"[^\s/@'\"\\<>\[\]]+(?=@)"),
-    "credentials": (r"(?i:\b(?:proxy-)?authorization\s*[:=]\s*(?:bearer\s+|token\s+|basic\s+)?)",
+    "credentials": (r"(?i:\b(?:proxy-)?authorization[ \t]*[:=][ \t]*(?:bearer[ \t]+|token[ \t]+|basic[ \t]+)?)",
                     r"[A-Za-z0-9._~+/=-]{8,}"),
     # the label starts a word (DB_PASSWORD= and token: count, asttokens==3.0 does not)
-    "secret": (r"(?i:(?<![A-Za-z0-9])(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)\w*['\"]?\s*[:=]"
-               r"\s*['\"]?)", r"(?!=)[^\s'\",;&\\<>\[\]]{6,}"),
+    # on one line: `secrets:` opening a YAML block does not label the next line's text
+    "secret": (r"(?i:(?<![A-Za-z0-9])(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)\w*['\"]?[ \t]*[:=]"
+               r"[ \t]*['\"]?)", r"(?!=)[^\s'\",;&\\<>\[\]]{6,}"),
 }
 
 

@@ -176,3 +176,10 @@ def test_ordinary_text_near_secret_words_is_kept(text: str) -> None:
 def test_labelled_secrets_still_found_after_an_underscore() -> None:
     assert Scrubber().secrets("DB_PASSWORD=hunter2hunter2") == "DB_PASSWORD=[secret removed]"
     assert Scrubber().secrets("auth_token: 'abcdef123456'") == "auth_token: '[secret removed]'"
+
+
+def test_a_label_does_not_take_the_next_lines_text_as_its_value() -> None:
+    """`secrets:` opening a YAML block (a workflow qa init writes) labels nothing on the lines below."""
+    workflow = "    secrets:\n      safety-api-key: ${{ secrets.SAFETY_API_KEY }}\n    token:\n      value\n"
+    assert scrub.active().secrets(workflow) == workflow
+    assert scrub.active().secrets("token:   s3cr3t-value-1") == "token:   [secret removed]"

@@ -70,9 +70,9 @@ def api_env(github: FakeGitHub) -> dict[str, str]:
 
 
 def caller(template: str, **inputs: str) -> str:
-    """A caller template from workflows/, as a consumer copies it, with a few inputs set: the
-    sample project runs its tests from src/ (nothing to install)."""
-    text = (REPO / "workflows" / template).read_text()
+    """A caller template (scripts/qa_actions/templates/workflows/), as a consumer copies it, with a few
+    inputs set: the sample project runs its tests from src/ (nothing to install)."""
+    text = (REPO / "scripts" / "qa_actions" / "templates" / "workflows" / template).read_text()
     return with_inputs(text, {"install-command": "", **inputs})
 
 

@@ -12,8 +12,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, qa, results_of
+
 from qa_actions.config import load_config
 
 LAYOUTS = DATA / "layouts"

@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 REPO = Path(__file__).resolve().parents[3]
 ACTIONS = [REPO / "action.yml", *sorted(REPO.glob("actions/*/action.yml"))]
 WORKFLOWS = sorted(REPO.glob(".github/workflows/*.yml"))
-TEMPLATES = sorted(REPO.glob("workflows/*.yml"))
+TEMPLATES = sorted(REPO.glob("scripts/qa_actions/templates/workflows/*.yml"))
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
 
