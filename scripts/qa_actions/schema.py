@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,12 @@ class Rules:
         return self.error(f"{self.source}: {message}")
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """A dataclass's field types, evaluated once: the evaluation costs more than the rest of loading."""
+    return get_type_hints(cls)
+
+
 def build(cls: type[T], table: Any, where: str, rules: Rules) -> T:
     """Build dataclass `cls` from `table`; `where` is the dotted key path used in errors."""
     if not isinstance(table, dict):
@@ -62,7 +69,7 @@ def build(cls: type[T], table: Any, where: str, rules: Rules) -> T:
     ]
     if missing:
         raise rules.fail(f"`{where}` is missing the key `{missing[0]}`")
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     values = {
         f.name: convert(hints[f.name], table[key], f"{where}.{key}", rules)
         for key, f in fields.items()
