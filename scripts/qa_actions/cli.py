@@ -33,6 +33,7 @@ COMMANDS = {
     "plan": "plan",
     "plugins": "plugins",
     "nightly-issue": "nightly_issue",
+    "names": "names",
 }
 
 
