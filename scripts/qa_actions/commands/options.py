@@ -31,7 +31,7 @@ baseline_option = click.option(
          "and new failures. Default: the base branch's latest run in the history file, when there is one.")
 comment_key_option = click.option(
     "--comment-key", envvar="QA_COMMENT_KEY", default=None,
-    help="What the comment's hidden marker identifies (env QA_COMMENT_KEY). Default: `comment-key` in "
+    help="What the comment's hidden marker identifies. Default: `comment-key` in "
          "[tool.qa.report], else <workflow>:<job>, and :<project key> for a project in a sub-folder "
          "(services/a: `:services-a`).")
 check_prefix_option = click.option(
