@@ -331,8 +331,12 @@ def test_ci_dogfoods_the_root_action_on_the_sample_project(ci_run: ActRun, sandb
     assert outputs["verdict"] == "passed" and json.loads(outputs["coverage"])["unit"] >= 80
     results = read_json(sandbox.artifacts / str(CI_RUN) / "qa-report" / "qa-results" / "results.json")
     assert list(results["tiers"]) == TIERS and list(results["scans"]) == SCANS and results["verdict"] == "passed"
+    # the sample project sits in examples/sample-project: its checks carry the project key, apart from
+    # those of the `self` job (project-dir `.`) on the same commit
     names = [c["name"] for c in github.check_runs("org/qa-actions")]
-    assert sorted(names) == sorted([*(f"qa / {t}" for t in TIERS), "qa / security", "qa / coverage", "qa / verdict"])
+    prefix = "qa / examples-sample-project"
+    assert sorted(names) == sorted([*(f"{prefix} / {t}" for t in TIERS), *(f"{prefix} / {part}" for part in
+                                                                          ("security", "coverage", "verdict"))])
     assert github.comments("org/qa-actions", 7) == []  # a push, comment-mode off
 
 
