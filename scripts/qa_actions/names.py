@@ -160,7 +160,7 @@ class ProjectNames:
         return {"project-key": self.key, "project-path": self.path, "artifact-prefix": self.artifact_prefix,
                 "artifact-pattern": self.artifact_pattern, "security-artifact": self.security_artifact,
                 "report-artifact": self.report_artifact, "history-cache-prefix": self.history_cache_prefix,
-                "sarif-category": self.sarif_category, "check-prefix": self.check_prefix}
+                "sarif-category": self.sarif_category}
 
 
 def tier_artifact_name(names: ProjectNames, tier: str, shard: str, shards: str, prefix: str | None) -> str:

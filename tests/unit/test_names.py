@@ -21,7 +21,8 @@ def test_the_root_has_no_key_and_keeps_every_name_it_always_had(root: str) -> No
     assert names.outputs() == {
         "project-key": "", "project-path": "", "artifact-prefix": "qa-results", "artifact-pattern": "qa-results-*",
         "security-artifact": "qa-results-security", "report-artifact": "qa-report",
-        "history-cache-prefix": "qa-history-.-", "sarif-category": "qa-actions", "check-prefix": "qa"}
+        "history-cache-prefix": "qa-history-.-", "sarif-category": "qa-actions"}
+    assert names.check_prefix == "qa"
     assert names.tier_artifact("unit") == "qa-results-unit"
     assert names.tier_artifact("unit", 2, 4) == "qa-results-unit-2-of-4"
     assert (names.marker_key("qa:report"), names.nightly_key, names.nightly_title) == (

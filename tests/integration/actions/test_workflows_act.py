@@ -329,7 +329,9 @@ def test_ci_dogfoods_the_root_action_on_the_sample_project(ci_run: ActRun, sandb
     assert messages.count("▶ scan bandit") == 1  # tiers and scans in one qa run, nothing scanned twice
     outputs = ci_run.outputs("ci/qa-actions on the sample project", "qa")
     assert outputs["verdict"] == "passed" and json.loads(outputs["coverage"])["unit"] >= 80
-    results = read_json(sandbox.artifacts / str(CI_RUN) / "qa-report" / "qa-results" / "results.json")
+    # named after its project-dir: the `self` job's report (project `.`) is `qa-report` in the same run
+    report = sandbox.artifacts / str(CI_RUN) / "examples-sample-project-qa-report"
+    results = read_json(report / "qa-results" / "results.json")
     assert list(results["tiers"]) == TIERS and list(results["scans"]) == SCANS and results["verdict"] == "passed"
     # the sample project sits in examples/sample-project: its checks carry the project key, apart from
     # those of the `self` job (project-dir `.`) on the same commit
