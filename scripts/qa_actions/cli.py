@@ -34,6 +34,7 @@ COMMANDS = {
     "plugins": "plugins",
     "init": "init",
     "nightly-issue": "nightly_issue",
+    "names": "names",
 }
 
 

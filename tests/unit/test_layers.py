@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "scripts" / "qa_actions"
 LAYERS: list[tuple[str, ...]] = [
     ("__init__", "errors", "text", "layout", "categories", "pii", "testing", "bootstrap",
      "templates"),  # leaves
-    ("schema", "fsutil", "progress"),
+    ("schema", "fsutil", "progress", "names"),  # … and the names of a project's reports on GitHub
     ("scrub",),  # secrets out of every file we write
     ("model", "manifest", "github_env"),  # the results model and its contracts; GitHub's variables
     ("config",),  # [tool.qa]

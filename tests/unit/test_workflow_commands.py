@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,15 +148,18 @@ def run_step(step: dict, tmp_path: Path, **inputs: str) -> tuple[subprocess.Comp
     out = tmp_path / "github_output"
     out.write_text("")
     values = {"project-dir": ".", "results-dir": "qa-results", "shard": "1", "shards": "1",
-              "artifact-prefix": "qa-results", **inputs}
+              "artifact-prefix": "", **inputs}
     env = {name: str(spec).replace("${{ inputs.project-dir }}/${{ inputs.results-dir }}",
                                    f"{values['project-dir']}/{values['results-dir']}")
            for name, spec in step["env"].items()}
     for name, spec in list(env.items()):
         if spec.startswith("${{ inputs.") and spec.endswith(" }}"):
             env[name] = values[spec.removeprefix("${{ inputs.").removesuffix(" }}")]
-    done = subprocess.run(["bash", "-e", "-c", step["run"]], env={**os.environ, **env, "GITHUB_OUTPUT": str(out)},
-                          capture_output=True, text=True, check=False)
+    qa = tmp_path / "qa"  # what the setup action exports as QA
+    qa.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m qa_actions "$@"\n')
+    qa.chmod(0o755)
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True, check=False,
+                          env={**os.environ, **env, "GITHUB_OUTPUT": str(out), "QA": str(qa)})
     return done, runner_values(out.read_text())
 
 
@@ -163,17 +167,24 @@ def test_test_tier_names_its_results(tmp_path: Path) -> None:
     step = action_step("test-tier", "Name the results")
     done, values = run_step(step, tmp_path, tier="unit", shard="2", shards="4")
     assert done.returncode == 0, done.stdout
-    assert values == {"results-dir": "./qa-results", "artifact-name": "qa-results-unit-2-of-4"}
+    assert values["results-dir"] == "./qa-results" and values["artifact-name"] == "qa-results-unit-2-of-4"
     assert run_step(step, tmp_path, tier="unit")[1]["artifact-name"] == "qa-results-unit"
+    assert run_step(step, tmp_path, tier="unit", **{"artifact-prefix": "blocks"})[1]["artifact-name"] == "blocks-unit"
+    # a project in a sub-folder: its artifacts carry the project key (qa names)
+    sub = run_step(step, tmp_path, tier="unit", **{"project-dir": "services/a"})[1]
+    assert (sub["results-dir"], sub["artifact-name"]) == ("services/a/qa-results", "services-a-qa-results-unit")
 
 
 @pytest.mark.parametrize("inputs", [{"tier": "unit\nverdict=passed"}, {"tier": "Unit"}, {"tier": "a" * 40},
                                     {"tier": "unit", "shard": "1\nx=y"}, {"tier": "unit", "artifact-prefix": "a\nb"},
-                                    {"tier": "unit", "results-dir": "r\nartifact-name=evil"}])
+                                    {"tier": "unit", "results-dir": "r\nartifact-name=evil"},
+                                    {"tier": "unit", "project-dir": "../elsewhere"}])
 def test_test_tier_refuses_inputs_that_would_break_out(tmp_path: Path, inputs: dict[str, str]) -> None:
     done, values = run_step(action_step("test-tier", "Name the results"), tmp_path, **inputs)
     assert done.returncode == 2 and values == {}
-    assert done.stdout.startswith("::error title=qa-actions test-tier::")
+    # qa names refuses in one line; a line break in the results folder, bash before it
+    assert done.stderr.startswith("qa: error: ") or done.stdout.startswith("::error title=qa-actions test-tier::")
+    assert len((done.stderr + done.stdout).strip().splitlines()) == 1
 
 
 def test_long_or_odd_tier_names_still_make_valid_output_names() -> None:

@@ -12,10 +12,14 @@ from .options import project_option, results_option
 @project_option
 @results_option
 @click.option("--label", default="qa-nightly", show_default=True, help="Label of the issue (created if missing).")
-@click.option("--title", default="Nightly QA run failed", show_default=True, help="Title of a new issue.")
-@click.option("--key", default="nightly", show_default=True,
-              help="Tells apart several nightly workflows of one repository (part of the hidden marker).")
-def nightly_issue(project: Path, results: Path | None, label: str, title: str, key: str) -> int:
+@click.option("--title", default=None,
+              help="Title of a new issue. Default: `Nightly QA run failed`, and `: <project-dir>` for a project in "
+                   "a sub-folder.")
+@click.option("--key", default=None,
+              help="Tells apart several nightly workflows of one repository (part of the hidden marker). Default: "
+                   "`nightly`, or `nightly:<project key>` for a project in a sub-folder, so that two projects' "
+                   "nightly issues never close each other.")
+def nightly_issue(project: Path, results: Path | None, label: str, title: str | None, key: str | None) -> int:
     """Open or update the one issue of a failing nightly run; close it when the run is green.
 
     Reads results.json (after `qa gate`) and talks to GitHub with $GITHUB_TOKEN, $GITHUB_REPOSITORY
@@ -26,12 +30,16 @@ def nightly_issue(project: Path, results: Path | None, label: str, title: str, k
     from ..github_env import read_github_env, write_outputs
     from ..layout import RESULTS_JSON
     from ..model import load_results
+    from ..names import ProjectNames, chosen_text
     from ..publish.issue import sync_nightly_issue
     from ..scrub import active
 
     config = load_config(project)
     run = load_results(config.results_path(results) / RESULTS_JSON)
     env = read_github_env(payload=False)
+    names = ProjectNames.for_project(project, env.workspace or Path.cwd())
+    key = chosen_text(key, "key") or names.nightly_key
+    title = chosen_text(title, "title") or names.nightly_title
     if not env.token or not env.repository:
         wanted = "open or update" if run.verdict == "failed" else "close"
         click.echo(f"no GITHUB_TOKEN or GITHUB_REPOSITORY: would {wanted} the `{label}` issue (verdict {run.verdict})")

@@ -31,8 +31,14 @@ baseline_option = click.option(
          "and new failures. Default: the base branch's latest run in the history file, when there is one.")
 comment_key_option = click.option(
     "--comment-key", envvar="QA_COMMENT_KEY", default=None,
-    help="What the comment's hidden marker identifies. Default: `comment-key` in [tool.qa.report], else "
-         "<workflow>:<job>.")
+    help="What the comment's hidden marker identifies. Default: `comment-key` in "
+         "[tool.qa.report], else <workflow>:<job>, and :<project key> for a project in a sub-folder "
+         "(services/a: `:services-a`).")
+check_prefix_option = click.option(
+    "--check-prefix", envvar="QA_CHECK_PREFIX", default=None,
+    help="Check runs are named `<prefix> / <tier>` (env QA_CHECK_PREFIX). Default: `check-prefix` in "
+         "[tool.qa.report], else `qa`, or `qa / <project key>` for a project in a sub-folder "
+         "(`qa / services-a / unit`).")
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Do not echo tool output (it is still in each output.log).")
 tiers_option = click.option("--tiers", "-t", help="Comma-separated tiers (default: every enabled tier).")

@@ -7,7 +7,7 @@ import click
 
 from ..config.report import COMMENT_MODES, CommentMode
 from ..errors import EXIT_OK
-from .options import baseline_option, comment_key_option, project_option, results_option
+from .options import baseline_option, check_prefix_option, comment_key_option, project_option, results_option
 
 if TYPE_CHECKING:
     from ..publish.report import Prepared
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
               help="When to post or update the PR comment. Default: `comment-mode` in [tool.qa.report], else always.")
 @baseline_option
 @comment_key_option
+@check_prefix_option
 def publish(project: Path, results: Path | None, comment_mode: str | None, baseline: Path | None,
-            comment_key: str | None) -> int:
+            comment_key: str | None, check_prefix: str | None) -> int:
     """Publish the report on GitHub: the sticky PR comment and one check run per tier, scan and gate.
 
     Includes everything `qa report` writes. Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH and
@@ -33,7 +34,7 @@ def publish(project: Path, results: Path | None, comment_mode: str | None, basel
     from ..publish import PublishError, publish_report
     from ..publish.report import prepare_report, write_report
 
-    prepared = prepare_report(project, results, baseline, comment_key)
+    prepared = prepare_report(project, results, baseline, comment_key, check_prefix)
     env, report = prepared.env, prepared.report
     mode = cast(CommentMode, comment_mode or prepared.config.report.comment_mode)
     if env.token is None:

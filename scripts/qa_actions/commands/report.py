@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_OK
-from .options import baseline_option, comment_key_option, project_option, results_option
+from .options import baseline_option, check_prefix_option, comment_key_option, project_option, results_option
 
 
 @click.command()
@@ -13,7 +13,9 @@ from .options import baseline_option, comment_key_option, project_option, result
 @results_option
 @baseline_option
 @comment_key_option
-def report(project: Path, results: Path | None, baseline: Path | None, comment_key: str | None) -> int:
+@check_prefix_option
+def report(project: Path, results: Path | None, baseline: Path | None, comment_key: str | None,
+           check_prefix: str | None) -> int:
     """Render results.json for people: comment.md, job-summary.md, outputs.txt and check-runs.json.
 
     On GitHub Actions the summary also goes to $GITHUB_STEP_SUMMARY and the outputs to $GITHUB_OUTPUT.
@@ -23,7 +25,7 @@ def report(project: Path, results: Path | None, baseline: Path | None, comment_k
     from ..publish.report import prepare_report, write_report
     from ..render.comment import headline
 
-    prepared = prepare_report(project, results, baseline, comment_key)
+    prepared = prepare_report(project, results, baseline, comment_key, check_prefix)
     paths = write_report(prepared.report, prepared.results, prepared.env)
     lines = [headline(prepared.report.run), *(f"wrote {path}" for path in paths)]
     click.echo(untrusted("\n".join(lines)))

@@ -14,9 +14,9 @@ class ReportConfig:
     """Publishing settings; the CLI options of `qa publish` override the comment ones."""
 
     comment_mode: CommentMode = "always"
-    comment_key: str | None = None  # what the hidden marker identifies; default `<workflow>:<job>`
+    comment_key: str | None = None  # what the hidden marker identifies; default `<workflow>:<job>[:<project key>]`
     check_runs: bool = True
-    check_prefix: str = "qa"  # check runs are named `<prefix> / <tier>`
+    check_prefix: str | None = None  # check runs are `<prefix> / <tier>`; default `qa`, `qa / <project key>`
     retries: int = 5  # per GitHub request, for 5xx answers and rate limits
     retry_backoff: float = 1.0  # seconds before the second retry, doubling after each
     max_retry_wait: float = 300  # the longest Retry-After or rate-limit reset honoured, in seconds
@@ -27,7 +27,7 @@ class ReportConfig:
             raise ValueError("`retries` must be 0 or more")
         if min(self.retry_backoff, self.max_retry_wait, self.write_interval) < 0:
             raise ValueError("`retry-backoff`, `max-retry-wait` and `write-interval` must be 0 or more seconds")
-        if not self.check_prefix.strip():
+        if self.check_prefix is not None and not self.check_prefix.strip():
             raise ValueError("`check-prefix` must not be empty")
         if self.comment_key is not None and not self.comment_key.strip():
             raise ValueError("`comment-key` must not be empty")

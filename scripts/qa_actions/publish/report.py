@@ -17,6 +17,7 @@ from ..errors import QaError
 from ..github_env import GitHubEnv, append_to, output_text, read_github_env
 from ..layout import CHECK_RUNS_JSON, COMMENT_MD, JOB_SUMMARY_MD, OUTPUTS_TXT, RESULTS_JSON
 from ..model import RunResult, load_results
+from ..names import ProjectNames, chosen_text
 from ..render.context import Baseline, Links, RenderContext
 from ..render.report import Report, build_report
 from ..scrub import active, write_text
@@ -32,21 +33,33 @@ class Prepared:
     report: Report
 
 
-def prepare_report(project: Path, results: Path | None, baseline: Path | None, comment_key: str | None) -> Prepared:
-    """Load the configuration, results.json and the GitHub environment, and render the scrubbed report."""
+def prepare_report(project: Path, results: Path | None, baseline: Path | None, comment_key: str | None,
+                   check_prefix: str | None = None) -> Prepared:
+    """Load the configuration, results.json and the GitHub environment, and render the scrubbed report.
+
+    The project's names (comment marker, check-run prefix) come from `project` and the options, on the
+    side that runs this command: never from results.json, which a fork's run may have written."""
     config = load_config(project)
     folder = config.results_path(results)
     env = read_github_env(os.environ)
     run = load_results(folder / RESULTS_JSON)
     notes: list[str] = []
     base = load_baseline(baseline, run) if baseline is not None else history_baseline(config, run, notes)
-    ctx = render_context(config, env, run, folder, base, comment_key, notes)
+    names = ProjectNames.for_project(project, env.workspace or Path.cwd())
+    ctx = render_context(config, env, run, folder, base, comment_key, notes, names, check_prefix)
     return Prepared(config, folder, env, build_report(run, ctx, active()))
 
 
 def render_context(config: QaConfig, env: GitHubEnv, run: RunResult, results: Path, baseline: Baseline | None = None,
-                   comment_key: str | None = None, notes: list[str] | None = None) -> RenderContext:
-    """Links, marker and pointers for this run, from the GitHub environment and the results."""
+                   comment_key: str | None = None, notes: list[str] | None = None,
+                   names: ProjectNames | None = None, check_prefix: str | None = None) -> RenderContext:
+    """Links, marker and pointers for this run, from the GitHub environment and the results.
+
+    A comment key or check prefix chosen (option, else `[tool.qa.report]`) is used as it is; by
+    default both are today's (`<workflow>:<job>`, `qa`) with the project key of a sub-folder project
+    added (`<workflow>:<job>:services-a`, `qa / services-a`), so that two projects' comments and check
+    runs on one pull request stay apart."""
+    names = names or ProjectNames()
     links = Links(
         server_url=env.server_url,
         repository=env.repository or run.run.repository,
@@ -60,9 +73,11 @@ def render_context(config: QaConfig, env: GitHubEnv, run: RunResult, results: Pa
         full_report = f"the [job summary of the workflow run]({env.run_url})"
     else:
         full_report = f"`{(results / JOB_SUMMARY_MD).as_posix()}`"
-    return RenderContext(links=links, marker_key=env.marker_key(comment_key or config.report.comment_key),
-                         check_prefix=config.report.check_prefix, baseline=baseline, full_report=full_report,
-                         notes=tuple(notes or ()))
+    chosen_key = chosen_text(comment_key, "comment-key") or config.report.comment_key
+    marker_key = env.marker_key(chosen_key) if chosen_key else names.marker_key(env.marker_key(None))
+    prefix = chosen_text(check_prefix, "check-prefix") or config.report.check_prefix or names.check_prefix
+    return RenderContext(links=links, marker_key=marker_key, check_prefix=prefix, project=names.path,
+                         baseline=baseline, full_report=full_report, notes=tuple(notes or ()))
 
 
 def load_baseline(path: Path, run: RunResult) -> Baseline:

@@ -148,7 +148,8 @@ class _Report:
     shortened: bool
 
     def render(self) -> str:
-        sections = [f"### {escape(headline(self.run))}", self.tier_table(), self.changed_lines(),
+        project = f"{code(self.ctx.project)}: " if self.ctx.project else ""  # two projects' comments on one PR
+        sections = [f"### {project}{escape(headline(self.run))}", self.tier_table(), self.changed_lines(),
                     self.security(), self.failures(), self.flaky(), self.other_problems()]
         if self.shortened:
             sections.append(f"📎 Some details were left out to fit GitHub's size limit: see {self.ctx.full_report}.")

@@ -83,6 +83,7 @@ class RenderContext:
     links: Links = field(default_factory=Links)
     marker_key: str = "local:local"
     check_prefix: str = "qa"
+    project: str = ""  # the project's folder in the repository when it is not the root, for headings
     baseline: Baseline | None = None
     full_report: str = f"`{RESULTS_DIR}/{JOB_SUMMARY_MD}`"  # Markdown: where the untruncated report is
     notes: tuple[str, ...] = ()  # Markdown lines for the job summary (what publishing could not do)

@@ -5,6 +5,7 @@ comment's: nothing from the results links, mentions or formats."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..categories import CATEGORY_ORDER
@@ -22,7 +23,9 @@ MAX_BODY = 60_000  # GitHub refuses issue bodies over 65,536 characters
 
 
 def marker(key: str) -> str:
-    return f"<!-- qa-actions:nightly:{key} -->"
+    """The hidden first line; `key` cannot end the HTML comment (no `>`, no `--`)."""
+    safe = re.sub("-{2,}", "-", re.sub(r"[^A-Za-z0-9 ._/()+#:-]", "_", key))[:100]
+    return f"<!-- qa-actions:nightly:{safe} -->"
 
 
 def render_issue(run: RunResult, run_url: str | None, key: str, scrubber: Scrubber) -> str:

@@ -15,10 +15,14 @@ from actrun import (
     REPO,
     ActRun,
     ActSandbox,
+    copy_tree,
+    for_act,
+    git_repository,
     head_sha,
     printed_outputs,
     pull_request_event,
     repository_event,
+    tracked_files,
     with_inputs,
     with_outputs_job,
 )
@@ -325,8 +329,78 @@ def test_ci_dogfoods_the_root_action_on_the_sample_project(ci_run: ActRun, sandb
     assert messages.count("▶ scan bandit") == 1  # tiers and scans in one qa run, nothing scanned twice
     outputs = ci_run.outputs("ci/qa-actions on the sample project", "qa")
     assert outputs["verdict"] == "passed" and json.loads(outputs["coverage"])["unit"] >= 80
-    results = read_json(sandbox.artifacts / str(CI_RUN) / "qa-report" / "qa-results" / "results.json")
+    # named after its project-dir: the `self` job's report (project `.`) is `qa-report` in the same run
+    report = sandbox.artifacts / str(CI_RUN) / "examples-sample-project-qa-report"
+    results = read_json(report / "qa-results" / "results.json")
     assert list(results["tiers"]) == TIERS and list(results["scans"]) == SCANS and results["verdict"] == "passed"
+    # the sample project sits in examples/sample-project: its checks carry the project key, apart from
+    # those of the `self` job (project-dir `.`) on the same commit
     names = [c["name"] for c in github.check_runs("org/qa-actions")]
-    assert sorted(names) == sorted([*(f"qa / {t}" for t in TIERS), "qa / security", "qa / coverage", "qa / verdict"])
+    prefix = "qa / examples-sample-project"
+    assert sorted(names) == sorted([*(f"{prefix} / {t}" for t in TIERS), *(f"{prefix} / {part}" for part in
+                                                                          ("security", "coverage", "verdict"))])
     assert github.comments("org/qa-actions", 7) == []  # a push, comment-mode off
+
+
+MONOREPO_RUN = 105
+MONOREPO_CALLER = """name: QA
+on:
+  pull_request:
+permissions: {}
+jobs:
+""" + "".join(f"""  service-{name}:
+    uses: org/qa-actions/.github/workflows/qa.yml@v1
+    permissions: {{ contents: read, checks: write, pull-requests: write }}
+    with: {{ project-dir: services/{name}, tiers: unit, scans: none, install-command: "" }}
+""" for name in ("a", "b"))
+
+
+@pytest.fixture(scope="module")
+def monorepo_run(sandbox: ActSandbox, github: FakeGitHub) -> ActRun:
+    """One repository, two projects (copies of the sample under services/a and services/b; b has a
+    failing unit test), qa.yml called once for each in one workflow run: unit tier only, no scans."""
+    repository = sandbox.root / "mono"
+    for name in ("a", "b"):
+        copy_tree(SAMPLE, repository / "services" / name, tracked_files(SAMPLE))
+    failing = repository / "services" / "b" / "tests" / "unit" / "test_money.py"
+    failing.write_text(failing.read_text() + "\n\ndef test_only_b_fails() -> None:\n    assert 1 == 2\n")
+    (repository / ".github" / "workflows").mkdir(parents=True)
+    (repository / ".github" / "workflows" / "qa.yml").write_text(for_act(MONOREPO_CALLER))
+    git_repository(repository, "https://github.com/acme/mono.git")
+    github.add_pull("acme/mono", 7, head_sha(repository))
+    return sandbox.run(repository, "pull_request", pull_request_event(repository), run_id=MONOREPO_RUN,
+                       env=api_env(github))
+
+
+def test_two_projects_in_one_repository_run_and_report_apart(monorepo_run: ActRun, sandbox: ActSandbox,
+                                                             github: FakeGitHub) -> None:
+    results = {job.strip(): result for job, result in monorepo_run.job_results().items()}
+    assert results["service-a/qa/report"] == "success" and results["service-a/qa/tier (unit)"] == "success", \
+        monorepo_run.explain()
+    assert results["service-b/qa/report"] == "failure" and results["service-b/qa/tier (unit)"] == "failure", \
+        monorepo_run.explain()
+    assert monorepo_run.outputs("service-a/qa/report", "report")["verdict"] == "passed"
+    assert monorepo_run.outputs("service-b/qa/report", "report")["verdict"] == "failed"
+
+    artifacts = sandbox.artifacts / str(MONOREPO_RUN)
+    assert {p.name for p in artifacts.iterdir()} >= {
+        f"services-{name}-{artifact}" for name in "ab"
+        for artifact in ("qa-results-unit", "qa-report", "qa-report-dashboard")}
+    assert not any(p.name.startswith(("qa-results", "qa-report")) for p in artifacts.iterdir())
+    for name, failed in (("a", 0), ("b", 1)):  # each report merged its own project's tier only
+        merged = read_json(artifacts / f"services-{name}-qa-report" / "qa-results" / "results.json")
+        assert list(merged["tiers"]) == ["unit"] and merged["tiers"]["unit"]["counts"]["failed"] == failed
+    caches = sorted(p.name for p in (sandbox.caches / "acme" / "mono").iterdir())
+    assert caches == [f"qa-history-services-{name}--{MONOREPO_RUN}-1" for name in "ab"]
+
+    comments = {c["body"].splitlines()[0]: c["body"] for c in github.comments("acme/mono", 7)}
+    assert len(comments) == 2, comments.keys()
+    by_project = {marker.rsplit(":", 1)[1].removesuffix(" -->"): body for marker, body in comments.items()}
+    assert set(by_project) == {"services-a", "services-b"}
+    assert "### `services/a`: ✅ QA passed" in by_project["services-a"]
+    assert "### `services/b`: ❌ QA failed" in by_project["services-b"] and "test_only_b_fails" in by_project[
+        "services-b"]
+    checks = {c["name"]: c["conclusion"] for c in github.check_runs("acme/mono")}
+    assert checks == {"qa / services-a / unit": "success", "qa / services-a / coverage": "success",
+                      "qa / services-a / verdict": "success", "qa / services-b / unit": "failure",
+                      "qa / services-b / coverage": "success", "qa / services-b / verdict": "failure"}

@@ -158,7 +158,7 @@ def test_history_and_rerun_mistakes_name_the_key(tmp_path: Path, toml: str, mess
 def test_report_settings_and_changed_lines_gate(tmp_path: Path) -> None:
     defaults = load_config(tmp_path)
     assert defaults.changed_lines_gate == 80 and defaults.report.comment_mode == "always"
-    assert defaults.report.check_runs and defaults.report.check_prefix == "qa"
+    assert defaults.report.check_runs and defaults.report.check_prefix is None  # `qa`, or `qa / <project key>`
     config = load_config(project_with(tmp_path, """
 [tool.qa]
 changed-lines-coverage = false
