@@ -32,6 +32,7 @@ COMMANDS = {
     "publish": "publish",
     "plan": "plan",
     "plugins": "plugins",
+    "install": "install",
     "nightly-issue": "nightly_issue",
 }
 
