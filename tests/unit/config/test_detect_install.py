@@ -174,3 +174,17 @@ def test_a_bad_specifier_or_version_file_is_refused(tmp_path: Path) -> None:
     layout(tmp_path, {".python-version": "3.12; rm -rf /\n"})
     with pytest.raises(ConfigError, match="is not a Python version"):
         detect_python_version(tmp_path)
+
+
+def test_a_failing_install_is_exit_code_1_and_one_line(tmp_path: Path) -> None:
+    project = layout(tmp_path, {"requirements-test.txt": "-r does-not-exist.txt\n"})  # pip stops before installing
+    done = qa("install", "--project", project)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"qa: error: installing the project failed (exit code 1): {PIP} -r requirements-test.txt")
+
+
+def test_nothing_to_install_says_so(tmp_path: Path) -> None:
+    done = qa("install", "--project", layout(tmp_path, {"tests/test_x.py": ""}))
+    assert (done.returncode, done.stderr.strip()) == (0, "qa install: nothing to install: no lock file, requirements,"
+                                                         " tox.ini, pyproject [project] or setup.py")
