@@ -29,8 +29,8 @@ def tracked_files(root: Path) -> list[str]:
 
 
 def copy_tree(source: Path, target: Path, names: list[str]) -> None:
-    """Copy the files `names`; a symbolic link to a folder (the sample's safety-db, which points out of
-    the project) is copied as the folder it points to, so the copy stands alone."""
+    """Copy the files `names`; a symbolic link to a folder is copied as the folder it points to, so the
+    copy stands alone."""
     for name in names:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         if (source / name).is_dir():

@@ -7,8 +7,10 @@ when an earlier step of the job (or of another job on a self-hosted runner) alre
     python scripts/qa_actions/bootstrap.py [--project-python PATH]
 
 Exports `QA` (the qa executable) and, when given, `QA_PYTHON` (the project's interpreter) to
-`$GITHUB_ENV`, and the step output `qa`. `QA_ACTIONS_VENV` names an environment to use instead of
-one under `$RUNNER_TEMP` (for runners that bake it into their image).
+`$GITHUB_ENV`, and the step output `qa`. The setup action runs it before the project's Python exists
+(qa chooses that Python's version from the project's files), then again with `--project-python`.
+`QA_ACTIONS_VENV` names an environment to use instead of one under `$RUNNER_TEMP` (for runners that
+bake it into their image).
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ COMMANDS = {
     "plan": "plan",
     "plugins": "plugins",
     "init": "init",
+    "install": "install",
     "nightly-issue": "nightly_issue",
     "names": "names",
 }

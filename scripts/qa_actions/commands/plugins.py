@@ -18,19 +18,31 @@ def plugins(project: Path, tiers: str | None, install: bool) -> int:
 
     They belong in the project's interpreter (`[tool.qa] python`, $QA_PYTHON, or python on PATH),
     not in qa's own environment. Default: what every configured tier needs, disabled ones included.
+    Also the plugins the tests visibly use (`async def test` or the asyncio marker: pytest-asyncio;
+    the `mocker` fixture: pytest-mock; `@given`: hypothesis) unless the project declares them or its
+    interpreter has them; why each is added (or not) goes to stderr.
     """
     from ..config import load_config
     from ..errors import QaError
-    from ..project.interpreter import project_python
-    from ..tiers.plugins import required_plugins
+    from ..project.interpreter import MissingTool, probe, project_python
+    from ..tiers.plugins import required_plugins, used_plugins
 
     config = load_config(project)
     names = config.select_tiers(names_list(tiers)) if tiers else list(config.tiers)
-    requirements = required_plugins(config, names)
+    python = project_python(config.python)
+    try:
+        has_modules = probe(python).modules
+    except MissingTool:  # no interpreter yet: what the tests use is needed
+        has_modules = frozenset()
+    used, provided = used_plugins(config, names, has_modules)
+    for line in provided:
+        click.echo(f"qa plugins: not adding {line}", err=True)
+    for plugin in used:
+        click.echo(f"qa plugins: adding {plugin.requirement}: {plugin.why}", err=True)
+    requirements = required_plugins(config, names) + [plugin.requirement for plugin in used]
     if not install:
         click.echo("\n".join(requirements))
         return EXIT_OK
-    python = project_python(config.python)
     command = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *requirements]
     click.echo(f"installing into {python}: {' '.join(requirements)}", err=True)
     try:

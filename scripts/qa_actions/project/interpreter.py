@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..errors import QaError
 
 PROBED_MODULES = ("pytest", "pytest_cov", "pytest_timeout", "xdist", "pytest_split", "pytest_rerunfailures",
-                  "qa_actions")
+                  "qa_actions", "pytest_asyncio", "pytest_mock", "hypothesis")
 
 # one tab-separated line: executable, version, the probed modules it has (json would add 10 ms of imports)
 _PROBE = (

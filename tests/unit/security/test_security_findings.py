@@ -15,6 +15,7 @@ from qa_actions.security.safety_tool import check_database, parse_scan_report
 from qa_actions.security.tools import ScanFailure
 
 DATA = Path(__file__).parents[2] / "data"
+SAMPLE_SAFETY_DB = Path(__file__).parents[3] / "examples" / "sample-project" / "security" / "safety-db"
 
 
 def code_finding(line: int, rule: str = "B608", file: str = "src/app/db.py") -> Finding:
@@ -120,7 +121,7 @@ def test_code_fingerprints_ignore_line_numbers_but_not_content(tmp_path: Path) -
 
 
 def test_the_shipped_database_is_valid_and_bad_ones_are_named(tmp_path: Path) -> None:
-    check_database(DATA / "safety-db", "safety-db")
+    check_database(SAMPLE_SAFETY_DB, "safety-db")
     with pytest.raises(ScanFailure, match="safety-db 'nowhere' is not a folder"):
         check_database(tmp_path / "nowhere", "nowhere")
     (tmp_path / "insecure.json").write_text('{"meta": {"schema_version": "1.0"}, "vulnerable_packages": {}}')
