@@ -18,7 +18,7 @@ from .options import project_option
               help="Print the Python version the project asks for (an empty line when it names none).")
 def install(project: Path, print_only: bool, python_version: bool) -> int:
     """Install the project the way it installs itself: uv.lock, poetry.lock, pdm.lock, dependency groups,
-    test extras, test requirements files, tox.ini deps, else `pip install -e .` (see docs/engine.md).
+    test extras, test requirements files, tox.ini deps, else `pip install -e .` (see docs/detection.md).
 
     The command runs in the project folder with the project's interpreter (`[tool.qa] python`,
     $QA_PYTHON, or python on PATH) first on PATH, so it installs into that interpreter.

@@ -49,19 +49,25 @@ def plan(project: Path, tiers: str | None, every: bool, shards: str | None, envi
 
 
 def _explanation(config: QaConfig, tiers: str | None) -> str:
+    from ..config.detect.install import detect_install, detect_python_version
     from ..errors import QaError
     from ..fsutil import read_toml
     from ..project.interpreter import probe, project_python
     from ..render.explain import ProjectFacts, explain_text
-    from ..tiers.plugins import required_plugins
+    from ..tiers.plugins import plugin_requirements
 
     python = project_python(config.python)
+    modules: frozenset[str] = frozenset()
     try:
         found = probe(python)
-        interpreter = f"Python {'.'.join(map(str, found.version))} at {found.executable}"
+        interpreter, modules = f"Python {'.'.join(map(str, found.version))} at {found.executable}", found.modules
     except QaError as exc:
         interpreter = f"{python}: {exc}"
     names = config.select_tiers(names_list(tiers)) if tiers else config.enabled_tiers()
     document = read_toml(config.source) if config.source.is_file() else {}
     configured = isinstance(document.get("tool"), dict) and "qa" in document["tool"]
-    return explain_text(config, ProjectFacts(interpreter, configured, None, required_plugins(config, names)))
+    plan = detect_install(config.project)
+    version, version_why = detect_python_version(config.project)
+    return explain_text(config, ProjectFacts(interpreter, configured, (plan.command, plan.why),
+                                             plugin_requirements(config, names, modules)[0],
+                                             f"{version or 'any (the setup takes 3.12)'} ({version_why})"))

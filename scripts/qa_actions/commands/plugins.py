@@ -25,7 +25,7 @@ def plugins(project: Path, tiers: str | None, install: bool) -> int:
     from ..config import load_config
     from ..errors import QaError
     from ..project.interpreter import MissingTool, probe, project_python
-    from ..tiers.plugins import required_plugins, used_plugins
+    from ..tiers.plugins import plugin_requirements
 
     config = load_config(project)
     names = config.select_tiers(names_list(tiers)) if tiers else list(config.tiers)
@@ -34,12 +34,9 @@ def plugins(project: Path, tiers: str | None, install: bool) -> int:
         has_modules = probe(python).modules
     except MissingTool:  # no interpreter yet: what the tests use is needed
         has_modules = frozenset()
-    used, provided = used_plugins(config, names, has_modules)
-    for line in provided:
-        click.echo(f"qa plugins: not adding {line}", err=True)
-    for plugin in used:
-        click.echo(f"qa plugins: adding {plugin.requirement}: {plugin.why}", err=True)
-    requirements = required_plugins(config, names) + [plugin.requirement for plugin in used]
+    requirements, notes = plugin_requirements(config, names, has_modules)
+    for note in notes:
+        click.echo(f"qa plugins: {note}", err=True)
     if not install:
         click.echo("\n".join(requirements))
         return EXIT_OK

@@ -17,6 +17,7 @@ class ProjectFacts:
     configured: bool = False  # the project has a [tool.qa] table
     install: tuple[str, str] | None = None  # (command, why); None: not detected here
     plugins: list[str] = field(default_factory=list)
+    python_version: str | None = None  # the version the project asks for, and why
 
 
 def explain_text(config: QaConfig, facts: ProjectFacts) -> str:
@@ -32,6 +33,8 @@ def explain_text(config: QaConfig, facts: ProjectFacts) -> str:
     source = detection.source
     lines.append(f"source: {', '.join(source) if source else 'none'} ({detection.source_why})")
     lines.append(f"interpreter: {facts.interpreter}")
+    if facts.python_version:
+        lines.append(f"python version the project asks for: {facts.python_version}")
     if facts.install is not None:
         command, why = facts.install
         lines.append(f"install: {command or 'nothing to install'} ({why})")

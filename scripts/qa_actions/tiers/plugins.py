@@ -153,3 +153,11 @@ def used_plugins(config: QaConfig, tiers: list[str], has_modules: frozenset[str]
         else:
             needed.append(UsedPlugin(floors.get(sign.distribution, sign.distribution), shown))
     return needed, provided
+
+
+def plugin_requirements(config: QaConfig, tiers: list[str], has_modules: frozenset[str]) -> tuple[list[str], list[str]]:
+    """Everything `qa plugins` installs for `tiers`: what their settings need, then what their tests
+    visibly use; and one line of why for each plugin the tests use (added, or already provided)."""
+    used, provided = used_plugins(config, tiers, has_modules)
+    notes = [f"not adding {line}" for line in provided] + [f"adding {p.requirement}: {p.why}" for p in used]
+    return required_plugins(config, tiers) + [plugin.requirement for plugin in used], notes
