@@ -97,7 +97,8 @@ def test_gate_without_anything_to_measure(tmp_path: Path) -> None:
     (project / "pyproject.toml").write_text(f'[tool.qa]\npython = "{sys.executable}"\n')
     assert load_config(project).tiers["unit"].coverage_gate is None  # detected: no package, so no gate
     # a gate the configuration sets, with nothing to measure, is an error, not a silent pass
-    (project / "pyproject.toml").write_text(f'[tool.qa]\npython = "{sys.executable}"\n[tool.qa.tiers.unit]\ncoverage = 80\n')
+    (project / "pyproject.toml").write_text(f'[tool.qa]\npython = "{sys.executable}"\n'
+                                            '[tool.qa.tiers.unit]\ncoverage = 80\n')
     manifest = run_tier(TierRun(load_config(project), "unit", tmp_path / "out", echo=False))
     assert manifest.error_code == "missing-tool"
     assert "has a coverage gate but nothing to measure" in manifest.reason
