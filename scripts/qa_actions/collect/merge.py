@@ -95,7 +95,10 @@ def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | 
     elif problem is not None:
         result.reason, result.error_code = problem.reason, problem.error_code
     elif result.status == "skipped":
-        result.reason = manifests[0].reason
+        # why (`no-tests`, `not-allowed`): a claim of the results, which evaluate judges by the configuration;
+        # one shard that collected nothing while the others ran leaves the tier passed (or failed)
+        skipped = next((m for m in manifests if m.error_code), manifests[0])
+        result.reason, result.error_code = skipped.reason, skipped.error_code
     if result.status in ("passed", "failed"):
         result.coverage = _coverage(name, parts, results, project)
     return result

@@ -13,6 +13,7 @@ from ..layout import ERRORS_DIR, RESULTS_DIR, TIER_NAME, TIER_NAME_RULE
 from ..schema import Rules, build
 from ..scrub import add_secret_names
 from .data import DataConfig
+from .detect import Detection
 from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
 from .history import HistoryConfig
 from .report import ReportConfig
@@ -42,6 +43,7 @@ class QaConfig:
     pass_env: list[str] = field(default_factory=list)  # qa-actions' own secrets every tier's tests may see
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
+    detection: Detection = field(default_factory=Detection, init=False)  # what loading found, and where it looked
 
     def __post_init__(self) -> None:
         gate = self.changed_lines_coverage
@@ -81,6 +83,14 @@ class QaConfig:
                 f" (add [tool.qa.tiers.{unknown[0]}] to {self.source})"
             )
         return names
+
+    def expect_tests(self) -> dict[str, list[str]]:
+        """The tiers that must collect tests (enabled, without `allow-empty = true`), each with where its
+        tests were looked for, for `evaluate`: a tier of them that collected none is the problem `no-tests`.
+        From the configuration, never from a results folder (an artifact cannot excuse its own tier)."""
+        looked_in = self.detection.looked_in
+        return {name: list(looked_in) or list(tier.paths)
+                for name, tier in self.tiers.items() if tier.enabled and not tier.allow_empty}
 
     def quarantine(self) -> dict[str, list[str]]:
         """Each tier's quarantined test patterns, for `evaluate`."""

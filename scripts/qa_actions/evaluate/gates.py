@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from ..categories import Category, at_least, categorize
 from ..model import ChangedLinesResult, Problem, RunResult, ScanResult, TierResult
+from .protection import GATES
 
 CHANGED_LINES = "changed-lines"  # the source of the changed-lines gate's problems
+NOT_ALLOWED = "not-allowed"  # a tier's `error_code` when the environment does not run it (tiers/runner.py)
 
 
 def evaluate(
-    run: RunResult, overrides: dict[str, Category], fail_on: Category, quarantine: dict[str, list[str]] | None = None
+    run: RunResult, overrides: dict[str, Category], fail_on: Category, quarantine: dict[str, list[str]] | None = None,
+    expect_tests: Mapping[str, Sequence[str]] | None = None, whole_run: bool = True,
 ) -> RunResult:
     """Fill `run.problems` and `run.verdict`: failed when a blocking problem is at `fail_on` or worse.
 
     `quarantine` maps a tier to test-id patterns (fnmatch) whose failures are reported but do not
     block: such a tier passes when nothing else failed, and lists them in `quarantined`.
+    `expect_tests` maps each tier that must collect tests to where they were looked for
+    (`QaConfig.expect_tests()`: enabled tiers without `allow-empty`; from the trusted configuration,
+    since a results folder is a claim of whoever made it): such a tier in the run that collected none
+    fails with `no-tests` (a tier the environment does not run is not one). None: no tier must.
+    `whole_run`: the run is a whole run (`qa run`, `collect`, `gate`), so tiers of which none ran a
+    test, an experiment or a load test make it `nothing-ran`; not for one tier alone (`qa tier`).
     """
-    rules = _Problems(overrides, quarantine or {})
+    rules = _Problems(overrides, quarantine or {}, expect_tests or {})
     problems: list[Problem] = []
     for tier in run.tiers.values():
         problems += rules.of_tier(tier)
+    if whole_run and run.tiers and not any(ran_something(tier) for tier in run.tiers.values()):
+        problems.append(rules.make(GATES, "nothing-ran", f"nothing was tested: none of the {len(run.tiers)} tiers"
+                                   f" ({', '.join(run.tiers)}) ran a test, an experiment or a load test"))
     for scan in run.scans.values():
         problems += rules.of_scan(scan)
     if run.changed_lines is not None:
@@ -45,6 +58,19 @@ def add_problems(run: RunResult, overrides: dict[str, Category], found: list[tup
 def fails_verdict(problem: Problem, fail_on: Category) -> bool:
     """True when `problem` alone makes the verdict `failed`."""
     return problem.blocking and at_least(problem.category, fail_on)
+
+
+def collected_nothing(tier: TierResult) -> bool:
+    """The tier has no test, experiment or load run: its paths are missing, pytest collected none
+    (exit code 5), every shard collected none, or the environment does not run it."""
+    return tier.status != "error" and tier.counts.tests == 0 and not tier.experiments and tier.load is None
+
+
+def ran_something(tier: TierResult) -> bool:
+    """A test of the tier passed, failed or errored, or it ran an experiment or a load test."""
+    c = tier.counts
+    return bool(c.passed or c.failed or c.errors or tier.experiments or tier.load is not None)
+
 COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing"})
 
 
@@ -58,12 +84,25 @@ def coverage_verdict(run: RunResult, fail_on: Category) -> str:
 class _Problems:
     overrides: dict[str, Category]
     quarantine: dict[str, list[str]] = field(default_factory=dict)
+    expect_tests: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def make(self, source: str, code: str, message: str, file: str | None = None, line: int | None = None,
              blocking: bool = True) -> Problem:
         return Problem(categorize(source, code, self.overrides), source, code, message, file, line, blocking)
 
+    def of_empty(self, tier: TierResult) -> list[Problem]:
+        """A tier that collected nothing: `no-tests` when it must have tests, else a quiet skip."""
+        places = self.expect_tests.get(tier.name)
+        if places is None or tier.error_code == NOT_ALLOWED:
+            tier.status = "skipped"
+            return []
+        message = f"no tests found: looked in {', '.join(places)}" if places else "no tests found"
+        tier.status, tier.error_code, tier.reason = "failed", "no-tests", message
+        return [self.make(tier.name, "no-tests", message)]
+
     def of_tier(self, tier: TierResult) -> list[Problem]:
+        if collected_nothing(tier):
+            return self.of_empty(tier)
         found = []
         if tier.status == "error":
             found.append(self.make(tier.name, tier.error_code or "tier-error", tier.reason or "the tier could not run"))

@@ -96,7 +96,8 @@ def mark_missing_tiers(run: RunResult, expected: list[str], has_tests: Callable[
     missing = []
     for name in expected:
         tier = run.tiers.get(name)
-        no_tests = tier is not None and tier.status == "skipped" and (tier.reason or "").startswith("no tests")
+        no_tests = tier is not None and tier.status in ("skipped", "failed") and (
+            tier.error_code == "no-tests" or (tier.status == "skipped" and (tier.reason or "").startswith("no tests")))
         if (tier is not None and not no_tests) or not has_tests(name):
             continue
         reason = ("the configuration runs this tier and its tests exist, but it is not in the results" if tier is None

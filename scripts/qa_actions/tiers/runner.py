@@ -28,6 +28,9 @@ from .shards import pytest_split_args, remove_other_layouts
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
 PYTEST_BROKEN = (3, 4)  # internal error, usage error
+# why a tier was skipped, in `tier.json` `error_code`: evaluate decides whether it is a problem (`no-tests`
+# is one unless the trusted configuration allows the tier to be empty; `not-allowed` by the environment never is)
+NO_TESTS, NOT_ALLOWED = "no-tests", "not-allowed"
 # the pytest plugins of qa_actions.testing: entry-point name (pyproject.toml) -> module
 TESTING_PLUGINS = {"qa_env": "qa_actions.testing.environment", "qa_faults": "qa_actions.testing.faults",
                    "qa_acid": "qa_actions.testing.acid"}
@@ -46,8 +49,10 @@ def run_tier(run: TierRun) -> TierManifest:
     experiments = find_experiments(run.project, run.tier.experiments) if run.tier.kind == "pytest" else []
     env = run.environment
     if env and not env.allows(run.name):
+        manifest.error_code = NOT_ALLOWED
         manifest.reason = f"not allowed in {env.name}: only {', '.join(env.tiers or ())} run there"
     elif not paths and not experiments:
+        manifest.error_code = NO_TESTS
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
     else:
         try:
@@ -92,7 +97,7 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.status, manifest.error_code = "error", "tier-timeout"
         manifest.reason = f"the whole tier ran longer than tier-timeout = {run.tier.tier_timeout:g} s and was stopped"
     elif outcome.exit_code == PYTEST_NO_TESTS:
-        manifest.reason = "no tests collected"
+        manifest.error_code, manifest.reason = NO_TESTS, "no tests collected"
     elif outcome.exit_code in PYTEST_BROKEN or outcome.exit_code is None or outcome.exit_code < 0 or not junit_written:
         manifest.status, manifest.error_code = "error", "tier-error"
         manifest.reason = f"pytest exited with {outcome.exit_code}: {last_meaningful_line(outcome.tail)}"
