@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_OK
-from .options import env_option, names_list, project_option, tiers_option
+from .options import env_option, project_option, selection, tiers_option
 
 
 @click.command()
@@ -29,8 +29,12 @@ def plan(project: Path, tiers: str | None, every: bool, shards: str | None, envi
 
     config = load_config(project)
     env = resolve_environment(config, environment)
-    names = list(config.tiers) if every and not tiers else config.select_tiers(names_list(tiers) if tiers else None)
-    if tiers:
+    chosen = selection(tiers)
+    if chosen is None:  # not given, or `all`
+        names = list(config.tiers) if every else config.enabled_tiers()
+    else:
+        names = config.select_tiers(chosen) if chosen else []
+    if chosen:
         refuse_disallowed(env, names)
     names = [name for name in names if env.allows(name)]
     entries = build_matrix(config, names, parse_shards(shards))

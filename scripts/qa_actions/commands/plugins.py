@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_OK
-from .options import names_list, project_option, tiers_option
+from .options import project_option, selection, tiers_option
 
 
 @click.command()
@@ -25,7 +25,8 @@ def plugins(project: Path, tiers: str | None, install: bool) -> int:
     from ..tiers.plugins import required_plugins
 
     config = load_config(project)
-    names = config.select_tiers(names_list(tiers)) if tiers else list(config.tiers)
+    chosen = selection(tiers)
+    names = list(config.tiers) if chosen is None else config.select_tiers(chosen) if chosen else []
     requirements = required_plugins(config, names)
     if not install:
         click.echo("\n".join(requirements))
