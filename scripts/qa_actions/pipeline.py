@@ -116,6 +116,7 @@ class GateSettings:
     base: str | None = None
     head: str | None = None
     compare: bool = False  # name the gates the results (a pull request) lower against the trusted side
+    coverage_only: bool = False  # the step gates coverage alone: a gate without data is `coverage-missing`
 
 
 def gate_results(config: QaConfig, results: Path, settings: GateSettings | None = None) -> RunResult:
@@ -129,7 +130,7 @@ def gate_results(config: QaConfig, results: Path, settings: GateSettings | None 
     every gate the pull request lowers against the trusted side is named either way."""
     from .collect.changed_lines import measure_changed_lines
     from .evaluate.errorlog import write_error_log
-    from .evaluate.gates import add_problems, collected_nothing, evaluate
+    from .evaluate.gates import add_problems, collected_nothing, evaluate, unmeasured_gates
     from .evaluate.protection import GATES, GateSet, lowered_gates, mark_missing_tiers, tests_removed
     from .github_env import read_github_env
     from .history.deltas import base_branch_for, base_test_count
@@ -167,6 +168,10 @@ def gate_results(config: QaConfig, results: Path, settings: GateSettings | None 
     removed = tests_removed(sum(t.counts.tests for t in run.tiers.values()), before, judge.tests_removed_share)
     if removed:
         found.append((GATES, "tests-removed", removed, True))
+    if settings.coverage_only:
+        gates = {name: gate for name in expected if name in judge.tiers
+                 and (gate := judge.tiers[name].coverage_gate) is not None}
+        found += unmeasured_gates(run, gates)
     run = add_problems(run, judge.categories, found)
     save_results(run, results / RESULTS_JSON)
     write_error_log(run, config.errors_path)
@@ -181,6 +186,7 @@ def run_everything(config: QaConfig, tiers: list[str], scans: list[str], results
     from .evaluate.errorlog import write_error_log
 
     fresh_results(results)
+    results.mkdir(parents=True, exist_ok=True)  # collected even when what ran wrote nothing
     read_only = " (read-only)" if environment.read_only else ""
     say(f"■ environment {environment.name}: data {environment.data_dir}{read_only}")
     run_tiers(config, tiers, results, echo=echo, environment=environment)

@@ -41,7 +41,8 @@ def collect(results: Path, run: RunInfo, project: Path | None = None) -> RunResu
     `project` holds the coverage configuration that combining shards' coverage reports with.
     """
     if not results.is_dir():
-        raise InputError(f"results folder {results} does not exist: run `qa tier` or `qa run` first")
+        raise InputError(f"results folder {results} does not exist: no tier or scan wrote results there"
+                         " (qa tier, qa scan and qa run write it; a report job downloads it from their jobs)")
     parts: dict[str, list[TierPart]] = defaultdict(list)
     for folder in tier_folders(results):
         part = read_part(folder)

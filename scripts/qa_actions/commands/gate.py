@@ -12,7 +12,8 @@ from .options import base_option, fail_on_option, project_option, results_option
 @results_option
 @fail_on_option
 @click.option("--coverage-only", is_flag=True,
-              help="Exit 1 only for missed coverage gates (other problems are still logged).")
+              help="Exit 1 only for missed coverage gates (other problems are still logged); a gated tier "
+                   "without coverage data, or no coverage data at all, is a missed gate (`coverage-missing`).")
 @click.option("--gates-from", metavar="REF", envvar="QA_GATES_FROM", default=None,
               help="The commit whose [tool.qa] the gates are compared with and, when protected, taken from. "
                    "Default on a pull request: its base commit; else the checkout's own configuration.")
@@ -56,7 +57,7 @@ def gate(project: Path, results: Path | None, fail_on: str | None, coverage_only
         base = base or event.base_sha or ("HEAD" if reported_elsewhere else None)
         head = head or (event.head_sha if reported_elsewhere else None)
     compare = protect or trusted is not None or event.pull is not None  # a pull request's results
-    settings = GateSettings(trusted, protect, selection(tiers), base, head, compare)
+    settings = GateSettings(trusted, protect, selection(tiers), base, head, compare, coverage_only)
     outcome = gate_results(config, config.results_path(results), settings)
     verdict = coverage_verdict(outcome, outcome.fail_on) if coverage_only else outcome.verdict
     write_outputs({**render_outputs(outcome), "verdict": verdict})

@@ -74,6 +74,30 @@ def ran_something(tier: TierResult) -> bool:
 COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing"})
 
 
+def unmeasured_gates(run: RunResult, gates: Mapping[str, float]) -> list[tuple[str, str, str, bool]]:
+    """For a step that gates coverage alone (`qa gate --coverage-only`), which must never pass on no data:
+    each tier of `gates` (the trusted configuration's coverage gates) without a measured percentage and
+    without a `coverage-missing` already (a tier evaluated as a quiet skip aside), or the run when nothing
+    at all was measured; for `add_problems`, after `evaluate`."""
+    found = []
+    for name, gate in gates.items():
+        tier = run.tiers.get(name)
+        if tier is not None and tier.coverage is not None and tier.coverage.percent is not None:
+            continue
+        if any(p.source == name and p.code == "coverage-missing" for p in run.problems):
+            continue
+        if tier is not None and tier.status == "skipped" and collected_nothing(tier):
+            continue  # allowed to be empty, or not run in this environment: judged by `evaluate`
+        why = "the tier is not in the results" if tier is None else f"the tier is {tier.status}" + (
+            f" ({tier.reason})" if tier.reason else "")
+        found.append((name, "coverage-missing", f"no coverage data for the {gate:g}% gate: {why}", True))
+    measured = any(t.coverage is not None and t.coverage.percent is not None for t in run.tiers.values())
+    if not gates and not measured:
+        found.append((GATES, "coverage-missing", "no coverage data: no tier in the results measured coverage"
+                      " and the configuration gates none", True))
+    return found
+
+
 def coverage_verdict(run: RunResult, fail_on: Category) -> str:
     """The verdict of the coverage gates alone, for a step that gates coverage and nothing else."""
     missed = any(p.blocking and p.code in COVERAGE_CODES and at_least(p.category, fail_on) for p in run.problems)
