@@ -27,13 +27,14 @@ def evaluate(
     since a results folder is a claim of whoever made it): such a tier in the run that collected none
     fails with `no-tests` (a tier the environment does not run is not one). None: no tier must.
     `whole_run`: the run is a whole run (`qa run`, `collect`, `gate`), so tiers of which none ran a
-    test, an experiment or a load test make it `nothing-ran`; not for one tier alone (`qa tier`).
+    test, an experiment or a load test make it `nothing-ran` (see `nothing_ran`); not for one tier
+    alone (`qa tier`).
     """
     rules = _Problems(overrides, quarantine or {}, expect_tests or {})
     problems: list[Problem] = []
     for tier in run.tiers.values():
         problems += rules.of_tier(tier)
-    if whole_run and run.tiers and not any(ran_something(tier) for tier in run.tiers.values()):
+    if whole_run and nothing_ran(run):
         problems.append(rules.make(GATES, "nothing-ran", f"nothing was tested: none of the {len(run.tiers)} tiers"
                                    f" ({', '.join(run.tiers)}) ran a test, an experiment or a load test"))
     for scan in run.scans.values():
@@ -64,6 +65,13 @@ def collected_nothing(tier: TierResult) -> bool:
     """The tier has no test, experiment or load run: its paths are missing, pytest collected none
     (exit code 5), every shard collected none, or the environment does not run it."""
     return tier.status != "error" and tier.counts.tests == 0 and not tier.experiments and tier.load is None
+
+
+def nothing_ran(run: RunResult) -> bool:
+    """The run has tiers and none of them ran a test, an experiment or a load test. A tier that could
+    not run (status error) is its own critical problem, which says why: not repeated as this one."""
+    tiers = run.tiers.values()
+    return bool(tiers) and not any(ran_something(t) or t.status == "error" for t in tiers)
 
 
 def ran_something(tier: TierResult) -> bool:
