@@ -286,3 +286,15 @@ def test_our_own_code_passes_the_scans_ci_runs_on_it(kind: str, run_qa, tmp_path
     repo = Path(__file__).resolve().parents[3]
     done = run_qa("scan", "--project", repo, "--only", kind, "--results", tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("only", ["bandit,test-data", "bandit test-data", "test-data, bandit"])
+def test_only_takes_a_list_like_run_scans(sample_project: Path, run_qa, only: str) -> None:
+    done = run_qa("scan", "--project", sample_project, "--only", only)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.parent.name for p in (sample_project / "qa-results" / "security").glob("*/scan.json")) == [
+        "bandit", "test-data"]
+    none = run_qa("scan", "--project", sample_project, "--only", "none")
+    assert none.returncode == 0 and "no security scans to run: --only none" in none.stdout
+    wrong = run_qa("scan", "--project", sample_project, "--only", "bandit,pip-audit")
+    assert wrong.returncode == 2 and "the deps scan runs safety" in wrong.stderr
