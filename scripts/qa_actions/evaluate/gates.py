@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from ..categories import Category, at_least, categorize
+from ..manifest import NO_TESTS, NOT_ALLOWED
 from ..model import ChangedLinesResult, Problem, RunResult, ScanResult, TierResult
 from .protection import GATES
 
 CHANGED_LINES = "changed-lines"  # the source of the changed-lines gate's problems
-NOT_ALLOWED = "not-allowed"  # a tier's `error_code` when the environment does not run it (tiers/runner.py)
 
 
 def evaluate(
@@ -79,6 +79,7 @@ def ran_something(tier: TierResult) -> bool:
     c = tier.counts
     return bool(c.passed or c.failed or c.errors or tier.experiments or tier.load is not None)
 
+
 COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing"})
 
 
@@ -129,8 +130,8 @@ class _Problems:
             tier.status = "skipped"
             return []
         message = f"no tests found: looked in {', '.join(places)}" if places else "no tests found"
-        tier.status, tier.error_code, tier.reason = "failed", "no-tests", message
-        return [self.make(tier.name, "no-tests", message)]
+        tier.status, tier.error_code, tier.reason = "failed", NO_TESTS, message
+        return [self.make(tier.name, NO_TESTS, message)]
 
     def of_tier(self, tier: TierResult) -> list[Problem]:
         if collected_nothing(tier):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..categories import CATEGORY_ORDER, Category
 from ..config import QaConfig
+from ..manifest import NO_TESTS
 from ..model import RunResult, TierResult
 
 GATES = "gates"  # the source of the problems this module raises
@@ -108,7 +109,7 @@ def mark_missing_tiers(run: RunResult, expected: list[str], has_tests: Callable[
     for name in expected:
         tier = run.tiers.get(name)
         no_tests = tier is not None and tier.status in ("skipped", "failed") and (
-            tier.error_code == "no-tests" or (tier.status == "skipped" and (tier.reason or "").startswith("no tests")))
+            tier.error_code == NO_TESTS or (tier.status == "skipped" and (tier.reason or "").startswith("no tests")))
         if (tier is not None and not no_tests) or not has_tests(name):
             continue
         reason = ("the configuration runs this tier and its tests exist, but it is not in the results" if tier is None

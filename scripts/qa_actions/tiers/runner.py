@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..layout import COVERAGE_DATA, COVERAGE_JSON, EXPERIMENTS_DIR, JUNIT, OUTPUT_LOG, PLUGIN_DIR
-from ..manifest import TierManifest, write_manifest
+from ..manifest import NO_TESTS, NOT_ALLOWED, TierManifest, write_manifest
 from ..project.environment import tier_environ
 from ..project.interpreter import Interpreter, MissingTool, probe, project_python
 from ..project.process import last_meaningful_line, run_streaming
@@ -28,9 +28,6 @@ from .shards import pytest_split_args, remove_other_layouts
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
 PYTEST_BROKEN = (3, 4)  # internal error, usage error
-# why a tier was skipped, in `tier.json` `error_code`: evaluate decides whether it is a problem (`no-tests`
-# is one unless the trusted configuration allows the tier to be empty; `not-allowed` by the environment never is)
-NO_TESTS, NOT_ALLOWED = "no-tests", "not-allowed"
 # the pytest plugins of qa_actions.testing: entry-point name (pyproject.toml) -> module
 TESTING_PLUGINS = {"qa_env": "qa_actions.testing.environment", "qa_faults": "qa_actions.testing.faults",
                    "qa_acid": "qa_actions.testing.acid"}
