@@ -85,25 +85,25 @@ COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing"})
 
 def unmeasured_gates(run: RunResult, gates: Mapping[str, float]) -> list[tuple[str, str, str, bool]]:
     """For a step that gates coverage alone (`qa gate --coverage-only`), which must never pass on no data:
-    each tier of `gates` (the trusted configuration's coverage gates) without a measured percentage and
-    without a `coverage-missing` already (a tier evaluated as a quiet skip aside), or the run when nothing
-    at all was measured; for `add_problems`, after `evaluate`."""
+    each tier of the results that `gates` (the trusted configuration's coverage gates) gates, without a
+    measured percentage and without a `coverage-missing` already (a tier evaluated as a quiet skip aside),
+    and the run when no tier measured coverage at all; for `add_problems`, after `evaluate` and
+    `mark_missing_tiers` (which puts a missing tier that has tests into the results, as an error)."""
     found = []
     for name, gate in gates.items():
         tier = run.tiers.get(name)
-        if tier is not None and tier.coverage is not None and tier.coverage.percent is not None:
+        if tier is None or (tier.coverage is not None and tier.coverage.percent is not None):
             continue
         if any(p.source == name and p.code == "coverage-missing" for p in run.problems):
             continue
-        if tier is not None and tier.status == "skipped" and collected_nothing(tier):
+        if tier.status == "skipped" and collected_nothing(tier):
             continue  # allowed to be empty, or not run in this environment: judged by `evaluate`
-        why = "the tier is not in the results" if tier is None else f"the tier is {tier.status}" + (
-            f" ({tier.reason})" if tier.reason else "")
+        why = f"the tier is {tier.status}" + (f" ({tier.reason})" if tier.reason else "")
         found.append((name, "coverage-missing", f"no coverage data for the {gate:g}% gate: {why}", True))
     measured = any(t.coverage is not None and t.coverage.percent is not None for t in run.tiers.values())
-    if not gates and not measured:
-        found.append((GATES, "coverage-missing", "no coverage data: no tier in the results measured coverage"
-                      " and the configuration gates none", True))
+    if not measured and not found and not any(p.code == "coverage-missing" for p in run.problems):
+        found.append((GATES, "coverage-missing", "no coverage data: no tier in the results measured coverage",
+                      True))
     return found
 
 

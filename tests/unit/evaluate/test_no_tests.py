@@ -105,15 +105,19 @@ def test_nothing_ran_is_for_whole_runs_with_tiers() -> None:
 def test_coverage_only_never_passes_on_no_data() -> None:
     run = evaluate(run_with(empty("unit"), TierResult("smoke", "passed", Counts(1, 1))), {}, "medium", None,
                    {"unit": ["tests/unit"], "smoke": ["tests/smoke"]})
-    found = unmeasured_gates(run, {"unit": 80.0, "integration": 60.0})
+    crashed = TierResult("integration", "error", reason="pytest exited with 4", error_code="tier-error")
+    run.tiers["integration"] = crashed
+    found = unmeasured_gates(run, {"unit": 80.0, "integration": 60.0, "acid": 50.0})  # acid: not in the results
     assert [(source, code) for source, code, _, _ in found] == [("unit", "coverage-missing"),
                                                                 ("integration", "coverage-missing")]
-    assert found[1][2] == "no coverage data for the 60% gate: the tier is not in the results"
+    assert found[1][2] == "no coverage data for the 60% gate: the tier is error (pytest exited with 4)"
     assert coverage_verdict(add_problems(run, {}, found), "medium") == "failed"
-    nothing = evaluate(run_with(TierResult("smoke", "passed", Counts(1, 1))), {}, "medium")
-    (problem,) = unmeasured_gates(nothing, {})
-    assert problem[:2] == ("gates", "coverage-missing")
-    assert unmeasured_gates(run_with(green()), {"unit": 80.0}) == []
+    for nothing in (run_with(TierResult("smoke", "passed", Counts(1, 1))), run_with()):
+        (problem,) = unmeasured_gates(evaluate(nothing, {}, "medium"), {"unit": 80.0})
+        assert problem[:2] == ("gates", "coverage-missing") and problem[3]
+    assert unmeasured_gates(run_with(green()), {"unit": 80.0, "integration": 60.0}) == []
+    allowed = evaluate(run_with(green(), empty("integration")), {}, "medium", None, {"unit": []})
+    assert unmeasured_gates(allowed, {"unit": 80.0, "integration": 60.0}) == []
 
 
 def test_allow_empty_is_a_tier_key_and_expect_tests_reads_the_configuration() -> None:
