@@ -19,6 +19,7 @@ DEFAULT_CATEGORIES: dict[str, Category] = {
     "missing-tool": "critical",
     "missing-shard": "critical",
     "shard-mismatch": "critical",
+    "nothing-ran": "critical",  # a run with tiers in which no test, experiment or load test ran
     # test outcomes
     "test-failure": "high",
     "test-error": "high",
@@ -27,6 +28,7 @@ DEFAULT_CATEGORIES: dict[str, Category] = {
     "chaos.test-failure": "medium",
     "chaos.test-error": "medium",
     "flaky-test": "low",
+    "no-tests": "high",  # an enabled tier collected no tests (and does not say `allow-empty = true`)
     # chaostoolkit experiments and load thresholds
     "steady-state-deviated": "medium",
     "rollback-failed": "high",

@@ -26,6 +26,9 @@ from .schema import Rules, build, same_key
 from .scrub import write_text
 
 MAX_MANIFEST_BYTES = 1024 * 1024
+# why a tier was skipped, in `error_code`: evaluate decides with the configuration whether that is a problem
+# (`no-tests` is one unless the tier may be empty; `not-allowed`, by the environment, never is)
+NO_TESTS, NOT_ALLOWED = "no-tests", "not-allowed"
 MAX_SHARDS = 256
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 

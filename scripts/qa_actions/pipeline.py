@@ -95,7 +95,7 @@ def collect_results(config: QaConfig, results: Path, base: str | None = None) ->
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
     base = base or read_github_env().event.base_sha
     run.changed_lines = measure_changed_lines(config.project, results, run, config.changed_lines_gate, base)
-    evaluate(run, config.categories, config.fail_on, config.quarantine())
+    evaluate(run, config.categories, config.fail_on, config.quarantine(), config.expect_tests())
     save_results(run, results / RESULTS_JSON)
     if run.scans:
         from .security.runner import write_security_sarif
@@ -116,6 +116,7 @@ class GateSettings:
     base: str | None = None
     head: str | None = None
     compare: bool = False  # name the gates the results (a pull request) lower against the trusted side
+    coverage_only: bool = False  # the step gates coverage alone: a gate without data is `coverage-missing`
 
 
 def gate_results(config: QaConfig, results: Path, settings: GateSettings | None = None) -> RunResult:
@@ -129,7 +130,7 @@ def gate_results(config: QaConfig, results: Path, settings: GateSettings | None 
     every gate the pull request lowers against the trusted side is named either way."""
     from .collect.changed_lines import measure_changed_lines
     from .evaluate.errorlog import write_error_log
-    from .evaluate.gates import add_problems, evaluate
+    from .evaluate.gates import add_problems, collected_nothing, evaluate, unmeasured_gates
     from .evaluate.protection import GATES, GateSet, lowered_gates, mark_missing_tiers, tests_removed
     from .github_env import read_github_env
     from .history.deltas import base_branch_for, base_test_count
@@ -148,7 +149,8 @@ def gate_results(config: QaConfig, results: Path, settings: GateSettings | None 
     mark_missing_tiers(run, [name for name in expected if name in judge.tiers], has_tests)
     for name, tier in run.tiers.items():
         gate = judge.tiers[name].coverage_gate if name in judge.tiers else None
-        if tier.coverage is None and gate is not None and tier.status in ("passed", "failed"):
+        ran = tier.status in ("passed", "failed") and not collected_nothing(tier)
+        if tier.coverage is None and gate is not None and ran:
             tier.coverage = CoverageResult(percent=None)  # ran without measuring: the gate cannot pass
         if tier.coverage is None:
             continue
@@ -158,7 +160,7 @@ def gate_results(config: QaConfig, results: Path, settings: GateSettings | None 
     if settings.base is not None or settings.protect:
         run.changed_lines = measure_changed_lines(config.project, results, run, judge.changed_lines_gate,
                                                   settings.base, settings.head)
-    run = evaluate(run, judge.categories, judge.fail_on, judge.quarantine())
+    run = evaluate(run, judge.categories, judge.fail_on, judge.quarantine(), judge.expect_tests())
     applied = "the base branch's value applies" if settings.protect else "its own value applies: protect-gates is off"
     found = [(GATES, "gate-lowered", f"this pull request {change} ({applied})", False) for change in lowered]
     history = judge.history.path(judge.project)
@@ -166,6 +168,10 @@ def gate_results(config: QaConfig, results: Path, settings: GateSettings | None 
     removed = tests_removed(sum(t.counts.tests for t in run.tiers.values()), before, judge.tests_removed_share)
     if removed:
         found.append((GATES, "tests-removed", removed, True))
+    if settings.coverage_only:
+        gates = {name: gate for name in expected if name in judge.tiers
+                 and (gate := judge.tiers[name].coverage_gate) is not None}
+        found += unmeasured_gates(run, gates)
     run = add_problems(run, judge.categories, found)
     save_results(run, results / RESULTS_JSON)
     write_error_log(run, config.errors_path)
@@ -180,6 +186,7 @@ def run_everything(config: QaConfig, tiers: list[str], scans: list[str], results
     from .evaluate.errorlog import write_error_log
 
     fresh_results(results)
+    results.mkdir(parents=True, exist_ok=True)  # collected even when what ran wrote nothing
     read_only = " (read-only)" if environment.read_only else ""
     say(f"■ environment {environment.name}: data {environment.data_dir}{read_only}")
     run_tiers(config, tiers, results, echo=echo, environment=environment)
@@ -214,7 +221,9 @@ def run_one_tier(config: QaConfig, name: str, results: Path, *, echo: bool = Tru
     if shard is not None and tier.coverage is not None:
         tier.coverage.gate = None
     outcome = RunResult(run=RunInfo(run_id="tier", time=""), tiers={name: tier})
-    evaluate(outcome, config.categories, config.fail_on, config.quarantine())
+    # one shard may collect nothing while the others run: `qa collect` over all of them judges the tier
+    expect = config.expect_tests() if shard is None else {}
+    evaluate(outcome, config.categories, config.fail_on, config.quarantine(), expect, whole_run=False)
     return run, manifest, outcome
 
 

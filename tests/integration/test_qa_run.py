@@ -71,13 +71,22 @@ def test_smoke_failure_is_critical(sample_project: Path, run_qa, errors_of) -> N
     assert (problem["category"], problem["source"]) == ("critical", "smoke")
 
 
-def test_missing_tier_folder_is_skipped_not_failed(sample_project: Path, run_qa) -> None:
+def test_a_tier_without_tests_fails_unless_it_may_be_empty(sample_project: Path, run_qa, errors_of) -> None:
     shutil.rmtree(sample_project / "tests" / "chaos")
+    done = run_qa("run", sample_project, "-q", "--tiers", "chaos acid")  # a space-separated list
+    assert done.returncode == 1
+    chaos = results_of(sample_project)["tiers"]["chaos"]
+    assert (chaos["status"], chaos["error_code"]) == ("failed", "no-tests")
+    assert "failed (no tests found: looked in tests/chaos)" in done.stdout
+    (problem,) = errors_of(sample_project)
+    assert (problem["category"], problem["source"], problem["code"]) == ("high", "chaos", "no-tests")
+    assert problem["message"] == "no tests found: looked in tests/chaos"
+    add_config(sample_project, "[tool.qa.tiers.chaos]\nallow-empty = true\n")
     done = run_qa("run", sample_project, "-q", "--tiers", "chaos,acid")
-    assert done.returncode == 0
+    assert done.returncode == 0, done.stdout
     chaos = results_of(sample_project)["tiers"]["chaos"]
     assert chaos["status"] == "skipped" and chaos["reason"] == "no tests (tests/chaos not found)"
-    assert "skipped (no tests (tests/chaos not found))" in done.stdout
+    assert errors_of(sample_project) == []
 
 
 def test_all_and_none_select_every_enabled_tier_or_scan_or_nothing(sample_project: Path, run_qa) -> None:
@@ -92,6 +101,48 @@ def test_all_and_none_select_every_enabled_tier_or_scan_or_nothing(sample_projec
     assert done.returncode == 0, done.stdout + done.stderr
     results = results_of(sample_project)
     assert (results["tiers"], list(results["scans"])) == ({}, ["bandit", "safety", "test-data"])
+
+
+def test_scans_alone_select_the_scans_and_every_enabled_tier(sample_project: Path, run_qa) -> None:
+    pyproject = sample_project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "".join(f"\n[tool.qa.tiers.{name}]\nenabled = false\n"
+                                                         for name in ("unit", "integration", "chaos", "smoke")))
+    done = run_qa("run", sample_project, "-q", "--scans", "none")
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = results_of(sample_project)
+    assert (list(results["tiers"]), results["scans"]) == (["acid"], {})
+    assert results["tiers"]["acid"]["counts"]["passed"] > 0
+
+
+@pytest.mark.parametrize("args", [("--tiers", "none", "--scans", "none"), ("--tiers", "none")])
+def test_a_run_that_selects_nothing_says_how_to_select(sample_project: Path, run_qa, args: tuple[str, ...]) -> None:
+    done = run_qa("run", sample_project, "-q", *args)
+    assert done.returncode == 2 and not (sample_project / "qa-results").exists()
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("qa: error: nothing to run: --tiers none") and "--tiers (unit,smoke or all)" in line
+
+
+def test_a_project_without_tests_is_never_green(tmp_path: Path, run_qa, errors_of) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "empty"\nversion = "0"\n')
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "__init__.py").write_text("")
+    done = run_qa("run", tmp_path, "-q", "--scans", "none")
+    assert done.returncode == 1, done.stdout + done.stderr
+    no_traceback(done.stderr)
+    problems = errors_of(tmp_path)
+    assert problems[0]["code"] == "nothing-ran" and problems[0]["category"] == "critical"
+    assert "\n" not in problems[0]["message"] and problems[0]["message"].startswith("nothing was tested")
+    unit = next(p for p in problems if p["source"] == "unit")
+    assert (unit["code"], unit["category"]) == ("no-tests", "high")
+    assert unit["message"] == "no tests found: looked in tests/unit"
+    assert "verdict: FAILED" in done.stdout and "does not exist" not in done.stdout + done.stderr
+    # later steps over the same results agree, and the coverage gate alone cannot pass on no data
+    assert run_qa("gate", "--project", tmp_path).returncode == 1
+    done = run_qa("gate", "--project", tmp_path, "--coverage-only")
+    assert done.returncode == 1
+    missing = [p for p in errors_of(tmp_path) if p["code"] == "coverage-missing"]
+    assert [p["source"] for p in missing] == ["unit", "integration"]
+    assert missing[0]["message"].startswith("no coverage data for the 80% gate")
 
 
 def test_malformed_junit_fed_to_collect(sample_project: Path, run_qa) -> None:

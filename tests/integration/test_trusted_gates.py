@@ -145,3 +145,28 @@ def test_a_drop_in_tests_against_the_base_branch(tmp_path: Path) -> None:
     (removed,) = problems(project)["tests-removed"]
     assert done.returncode == 1 and removed["category"] == "medium"
     assert "40 of the base branch's 120 tests are gone (33.3 %" in removed["message"]
+
+
+def test_a_pull_request_cannot_excuse_a_tier_without_tests(tmp_path: Path) -> None:
+    """allow-empty comes from the trusted configuration; the results' own word (skipped) does not count."""
+    project, base = project_with_history(tmp_path)
+    (project / "pyproject.toml").write_text(BASE_CONFIG + "[tool.qa.tiers.smoke]\npaths = ['tests/smoke']\n")
+    git(project, "commit", "-qam", "a smoke tier, no tests yet")
+    base = git(project, "rev-parse", "HEAD")
+    git(project, "checkout", "-qb", "feature")
+    add = "[tool.qa.tiers.smoke]\npaths = ['tests/smoke']\n"
+    (project / "pyproject.toml").write_text(BASE_CONFIG + add + "allow-empty = true\n")
+    git(project, "commit", "-qam", "let smoke be empty")
+    forged_results(project, {"unit": ran("unit", coverage=CoverageResult(95.0, 80)), "integration": ran("integration"),
+                             "smoke": TierResult("smoke", "skipped", reason="no tests (tests/smoke not found)")})
+
+    unprotected = qa("gate", "--project", project, "--gates-from", base, "--no-protect-gates")
+    found = problems(project)
+    protected = qa("gate", "--project", project, "--gates-from", base, "--protect-gates")
+
+    assert unprotected.returncode == 0, unprotected.stdout  # its own configuration allows it, and it is named
+    assert "no-tests" not in found
+    assert any("lets the smoke tier collect no tests (allow-empty)" in p["message"] for p in found["gate-lowered"])
+    assert protected.returncode == 1, protected.stdout
+    (no_tests,) = problems(project)["no-tests"]
+    assert (no_tests["source"], no_tests["message"]) == ("smoke", "no tests found: looked in tests/smoke")

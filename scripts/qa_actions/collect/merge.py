@@ -41,7 +41,8 @@ def collect(results: Path, run: RunInfo, project: Path | None = None) -> RunResu
     `project` holds the coverage configuration that combining shards' coverage reports with.
     """
     if not results.is_dir():
-        raise InputError(f"results folder {results} does not exist: run `qa tier` or `qa run` first")
+        raise InputError(f"results folder {results} does not exist: no tier or scan wrote results there"
+                         " (qa tier, qa scan and qa run write it; a report job downloads it from their jobs)")
     parts: dict[str, list[TierPart]] = defaultdict(list)
     for folder in tier_folders(results):
         part = read_part(folder)
@@ -95,7 +96,10 @@ def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | 
     elif problem is not None:
         result.reason, result.error_code = problem.reason, problem.error_code
     elif result.status == "skipped":
-        result.reason = manifests[0].reason
+        # why (`no-tests`, `not-allowed`): a claim of the results, which evaluate judges by the configuration;
+        # one shard that collected nothing while the others ran leaves the tier passed (or failed)
+        skipped = next((m for m in manifests if m.error_code), manifests[0])
+        result.reason, result.error_code = skipped.reason, skipped.error_code
     if result.status in ("passed", "failed"):
         result.coverage = _coverage(name, parts, results, project)
     return result

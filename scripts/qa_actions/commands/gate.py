@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .options import base_option, fail_on_option, names_list, project_option, results_option, verdict_exit
+from .options import base_option, fail_on_option, project_option, results_option, selection, verdict_exit
 
 
 @click.command()
@@ -12,7 +12,8 @@ from .options import base_option, fail_on_option, names_list, project_option, re
 @results_option
 @fail_on_option
 @click.option("--coverage-only", is_flag=True,
-              help="Exit 1 only for missed coverage gates (other problems are still logged).")
+              help="Exit 1 only for missed coverage gates (other problems are still logged); a gated tier "
+                   "without coverage data, or no coverage data at all, is a missed gate (`coverage-missing`).")
 @click.option("--gates-from", metavar="REF", envvar="QA_GATES_FROM", default=None,
               help="The commit whose [tool.qa] the gates are compared with and, when protected, taken from. "
                    "Default on a pull request: its base commit; else the checkout's own configuration.")
@@ -20,8 +21,8 @@ from .options import base_option, fail_on_option, names_list, project_option, re
               help="Take every gate from the trusted configuration (--gates-from), whatever the results and the "
                    "checkout say. Default: on for reports of workflow_run events and pull requests from forks.")
 @click.option("--tiers", "-t", "tiers", default=None,
-              help="Comma-separated tiers the workflow runs, which must all be in the results (default: every "
-                   "enabled tier of the configuration).")
+              help="The tiers the workflow runs, comma- or space-separated, which must all be in the results "
+                   "(default or `all`: every enabled tier of the configuration).")
 @base_option
 @click.option("--head", metavar="REF", default=None,
               help="The commit whose change the changed-lines gate measures when it is not the checkout. Default "
@@ -56,7 +57,7 @@ def gate(project: Path, results: Path | None, fail_on: str | None, coverage_only
         base = base or event.base_sha or ("HEAD" if reported_elsewhere else None)
         head = head or (event.head_sha if reported_elsewhere else None)
     compare = protect or trusted is not None or event.pull is not None  # a pull request's results
-    settings = GateSettings(trusted, protect, names_list(tiers) or None, base, head, compare)
+    settings = GateSettings(trusted, protect, selection(tiers), base, head, compare, coverage_only)
     outcome = gate_results(config, config.results_path(results), settings)
     verdict = coverage_verdict(outcome, outcome.fail_on) if coverage_only else outcome.verdict
     write_outputs({**render_outputs(outcome), "verdict": verdict})

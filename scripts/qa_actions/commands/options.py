@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -41,7 +42,7 @@ check_prefix_option = click.option(
          "(`qa / services-a / unit`).")
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Do not echo tool output (it is still in each output.log).")
-tiers_option = click.option("--tiers", "-t", help="Comma-separated tiers (default: every enabled tier).")
+tiers_option = click.option("--tiers", "-t", help="Tiers, comma- or space-separated (default: every enabled tier).")
 fail_on_option = click.option(
     "--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), envvar="QA_FAIL_ON",
     help="The least severe problem category that fails the verdict (default: `fail-on` in [tool.qa]; "
@@ -49,8 +50,20 @@ fail_on_option = click.option(
 
 
 def names_list(text: str | None) -> list[str]:
-    """`unit, smoke` -> ["unit", "smoke"]."""
-    return [name.strip() for name in (text or "").split(",") if name.strip()]
+    """`unit, smoke`, `unit smoke` or `unit,smoke` -> ["unit", "smoke"]: every sub-command, action and
+    workflow input that takes tiers or scans takes them separated by commas, spaces or both."""
+    return [name for name in re.split(r"[\s,]+", text or "") if name]
+
+
+def selection(text: str | None) -> list[str] | None:
+    """What a --tiers or --scans list selects: None for `all` (or not given, or empty: every enabled
+    one), [] for `none`, else the names."""
+    names = names_list(text)
+    if not names or names == ["all"]:
+        return None
+    if names == ["none"]:
+        return []
+    return names
 
 
 def verdict_exit(verdict: str) -> int:

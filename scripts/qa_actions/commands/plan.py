@@ -7,7 +7,7 @@ import click
 
 from ..config import QaConfig
 from ..errors import EXIT_OK
-from .options import env_option, names_list, project_option, tiers_option
+from .options import env_option, project_option, selection, tiers_option
 
 
 @click.command()
@@ -37,8 +37,12 @@ def plan(project: Path, tiers: str | None, every: bool, shards: str | None, envi
         click.echo(_explanation(config, tiers), nl=False)
         return EXIT_OK
     env = resolve_environment(config, environment)
-    names = list(config.tiers) if every and not tiers else config.select_tiers(names_list(tiers) if tiers else None)
-    if tiers:
+    chosen = selection(tiers)
+    if chosen is None:  # not given, or `all`
+        names = list(config.tiers) if every else config.enabled_tiers()
+    else:
+        names = config.select_tiers(chosen) if chosen else []
+    if chosen:
         refuse_disallowed(env, names)
     names = [name for name in names if env.allows(name)]
     entries = build_matrix(config, names, parse_shards(shards))
@@ -63,7 +67,8 @@ def _explanation(config: QaConfig, tiers: str | None) -> str:
         interpreter, modules = f"Python {'.'.join(map(str, found.version))} at {found.executable}", found.modules
     except QaError as exc:
         interpreter = f"{python}: {exc}"
-    names = config.select_tiers(names_list(tiers)) if tiers else config.enabled_tiers()
+    chosen = selection(tiers)
+    names = config.enabled_tiers() if chosen is None else config.select_tiers(chosen) if chosen else []
     document = read_toml(config.source) if config.source.is_file() else {}
     configured = isinstance(document.get("tool"), dict) and "qa" in document["tool"]
     plan = detect_install(config.project)

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_OK
-from .options import names_list, project_option, tiers_option
+from .options import project_option, selection, tiers_option
 
 
 @click.command()
@@ -28,7 +28,8 @@ def plugins(project: Path, tiers: str | None, install: bool) -> int:
     from ..tiers.plugins import plugin_requirements
 
     config = load_config(project)
-    names = config.select_tiers(names_list(tiers)) if tiers else list(config.tiers)
+    chosen = selection(tiers)
+    names = list(config.tiers) if chosen is None else config.select_tiers(chosen) if chosen else []
     python = project_python(config.python)
     try:
         has_modules = probe(python).modules

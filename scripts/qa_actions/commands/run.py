@@ -4,13 +4,14 @@ from pathlib import Path
 
 import click
 
+from ..errors import QaError
 from .options import (
     base_option,
     env_option,
     fail_on_option,
-    names_list,
     quiet_option,
     results_option,
+    selection,
     tiers_option,
     verdict_exit,
 )
@@ -19,8 +20,8 @@ from .options import (
 @click.command()
 @click.argument("project", type=click.Path(path_type=Path, file_okay=False), default=Path())
 @tiers_option
-@click.option("--scans", "-s", help="Comma-separated scans to run: bandit, deps, test-data; `all` for every enabled"
-                                    " scan, `none` for none.")
+@click.option("--scans", "-s", help="Scans to run, comma- or space-separated: bandit, deps (or the name of its tool,"
+                                    " safety or pip-audit), test-data; `all` for every enabled scan, `none` for none.")
 @env_option
 @results_option
 @base_option
@@ -30,10 +31,12 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
         base: str | None, quiet: bool, fail_on: str | None) -> int:
     """Run every tier and scan of PROJECT, then collect, gate and print the table.
 
-    Without --tiers and --scans every enabled tier and scan runs; with either, only what they name.
-    `all` names every enabled tier (or scan), `none` none: `--tiers all --scans none` runs the tiers
-    alone. Tiers named with --tiers that the environment does not allow are refused (exit 2);
-    otherwise those tiers are reported as skipped.
+    Without --tiers and --scans every enabled tier and scan runs. --tiers alone runs those tiers
+    and no scan; --scans alone runs those scans and every enabled tier (`--scans none`: the tiers
+    without scans); both: what each names. Each takes names separated by commas or spaces, `all`
+    (every enabled one) or `none`. When that selects nothing at all (`--tiers none --scans none`,
+    or every tier and scan disabled), qa says so and exits 2. Tiers named with --tiers that the
+    environment does not allow are refused (exit 2); otherwise those tiers are reported as skipped.
     """
     from ..config import load_config
     from ..layout import RESULTS_JSON
@@ -44,12 +47,15 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
 
     config = load_config(project, fail_on)
     env = resolve_environment(config, environment)
-    everything = tiers is None and scans is None
-    tier_names, scan_names = _chosen(tiers, everything), _chosen(scans, everything)
+    # --tiers alone: no scans; --scans alone: every enabled tier too (the tiers are the run, scans add to it)
+    tier_names = selection(tiers)
+    scan_names = selection(scans) if scans is not None else (None if tiers is None else [])
     names = [] if tier_names == [] else config.select_tiers(tier_names)
     if tier_names:
         refuse_disallowed(env, names)
     kinds = [] if scan_names == [] else select_scans(config, scan_names)
+    if not names and not kinds:
+        raise QaError(_nothing_to_run(config.source, tiers, scans))
     folder = config.results_path(results)
     outcome, log = run_everything(config, names, kinds, folder, env, echo=not quiet, base=base)
     click.echo("\n" + render_table(outcome), nl=False)
@@ -59,10 +65,10 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     return verdict_exit(outcome.verdict)
 
 
-def _chosen(text: str | None, everything: bool) -> list[str] | None:
-    """What --tiers or --scans selects: None for every enabled one, else the names ([] for none)."""
-    if text is None:
-        return None if everything else []
-    if text.strip() in ("all", "none"):
-        return None if text.strip() == "all" else []
-    return names_list(text)
+def _nothing_to_run(source: Path, tiers: str | None, scans: str | None) -> str:
+    """Why a run would test nothing, and how to select something."""
+    how = "name tiers with --tiers (unit,smoke or all) or scans with --scans (bandit,deps or all)"
+    if tiers is None and scans is None:
+        return f"nothing to run: every tier and scan is disabled in {source}; enable one there, or {how}"
+    return f"nothing to run: --tiers {tiers or 'not given'} and --scans {scans or 'not given'} select no " \
+           f"enabled tier and no scan; {how}"

@@ -6,14 +6,16 @@ import click
 
 from ..config.security import SCAN_KINDS
 from ..errors import EXIT_OK, QaError
-from .options import project_option, results_option, verdict_exit
+from .options import project_option, results_option, selection, verdict_exit
 
 
 @click.command()
 @project_option
 @results_option
-@click.option("--only", type=click.Choice(SCAN_KINDS),
-              help="Run one scan: bandit (the code) or deps (the dependencies). Default: every enabled scan.")
+@click.option("--only", metavar="SCANS",
+              help=f"The scans to run, comma- or space-separated: {', '.join(SCAN_KINDS)} (bandit: the code; deps,"
+                   " or the name of its tool, safety or pip-audit: the dependencies; test-data); `all` for every"
+                   " enabled scan (the default), `none` for none.")
 @click.option("--update-baseline", is_flag=True,
               help="Accept bandit's current findings: write them to the baseline file (default .bandit-baseline.json).")
 def scan(project: Path, results: Path | None, only: str | None, update_baseline: bool) -> int:
@@ -31,11 +33,13 @@ def scan(project: Path, results: Path | None, only: str | None, update_baseline:
     from ..security.runner import select_scans
 
     config = load_config(project)
-    kinds = select_scans(config, [only] if only else None)
+    chosen = selection(only)
+    kinds = [] if chosen == [] else select_scans(config, chosen)
     if update_baseline and "bandit" not in kinds:
         raise QaError("--update-baseline needs the bandit scan (it is off in [tool.qa.security])")
     if not kinds:
-        click.echo("no security scans to run: [tool.qa.security] turns them all off")
+        click.echo("no security scans to run: " + ("--only none" if chosen == [] else
+                                                   "[tool.qa.security] turns them all off"))
         return EXIT_OK
     folder = config.results_path(results)
     outcome, sarif = scan_project(config, kinds, folder, update_baseline=update_baseline)

@@ -90,6 +90,14 @@ class QaConfig:
             )
         return names
 
+    def expect_tests(self) -> dict[str, list[str]]:
+        """The tiers that must collect tests (enabled, without `allow-empty = true`), each with where its
+        tests were looked for, for `evaluate`: a tier of them that collected none is the problem `no-tests`.
+        From the configuration, never from a results folder (an artifact cannot excuse its own tier)."""
+        looked_in = self.detection.looked_in
+        return {name: list(looked_in) or list(tier.paths)
+                for name, tier in self.tiers.items() if tier.enabled and not tier.allow_empty}
+
     def quarantine(self) -> dict[str, list[str]]:
         """Each tier's quarantined test patterns, for `evaluate`."""
         return {name: tier.quarantine for name, tier in self.tiers.items() if tier.quarantine}

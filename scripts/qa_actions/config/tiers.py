@@ -34,6 +34,7 @@ class TierConfig:
     paths: list[str]
     kind: TierKind = "pytest"
     enabled: bool = True
+    allow_empty: bool = False  # a run that collects no tests is fine (else the problem `no-tests`)
     tier_timeout: float = 1800
     # kind = "pytest"
     markers: str | None = None

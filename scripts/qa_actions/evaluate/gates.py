@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from ..categories import Category, at_least, categorize
+from ..manifest import NO_TESTS, NOT_ALLOWED
 from ..model import ChangedLinesResult, Problem, RunResult, ScanResult, TierResult
+from .protection import GATES
 
 CHANGED_LINES = "changed-lines"  # the source of the changed-lines gate's problems
 
 
 def evaluate(
-    run: RunResult, overrides: dict[str, Category], fail_on: Category, quarantine: dict[str, list[str]] | None = None
+    run: RunResult, overrides: dict[str, Category], fail_on: Category, quarantine: dict[str, list[str]] | None = None,
+    expect_tests: Mapping[str, Sequence[str]] | None = None, whole_run: bool = True,
 ) -> RunResult:
     """Fill `run.problems` and `run.verdict`: failed when a blocking problem is at `fail_on` or worse.
 
     `quarantine` maps a tier to test-id patterns (fnmatch) whose failures are reported but do not
     block: such a tier passes when nothing else failed, and lists them in `quarantined`.
+    `expect_tests` maps each tier that must collect tests to where they were looked for
+    (`QaConfig.expect_tests()`: enabled tiers without `allow-empty`; from the trusted configuration,
+    since a results folder is a claim of whoever made it): such a tier in the run that collected none
+    fails with `no-tests` (a tier the environment does not run is not one). None: no tier must.
+    `whole_run`: the run is a whole run (`qa run`, `collect`, `gate`), so tiers of which none ran a
+    test, an experiment or a load test make it `nothing-ran` (see `nothing_ran`); not for one tier
+    alone (`qa tier`).
     """
-    rules = _Problems(overrides, quarantine or {})
+    rules = _Problems(overrides, quarantine or {}, expect_tests or {})
     problems: list[Problem] = []
     for tier in run.tiers.values():
         problems += rules.of_tier(tier)
+    if whole_run and nothing_ran(run):
+        problems.append(rules.make(GATES, "nothing-ran", f"nothing was tested: none of the {len(run.tiers)} tiers"
+                                   f" ({', '.join(run.tiers)}) ran a test, an experiment or a load test"))
     for scan in run.scans.values():
         problems += rules.of_scan(scan)
     if run.changed_lines is not None:
@@ -45,7 +59,52 @@ def add_problems(run: RunResult, overrides: dict[str, Category], found: list[tup
 def fails_verdict(problem: Problem, fail_on: Category) -> bool:
     """True when `problem` alone makes the verdict `failed`."""
     return problem.blocking and at_least(problem.category, fail_on)
+
+
+def collected_nothing(tier: TierResult) -> bool:
+    """The tier has no test, experiment or load run: its paths are missing, pytest collected none
+    (exit code 5), every shard collected none, or the environment does not run it."""
+    return tier.status != "error" and tier.counts.tests == 0 and not tier.experiments and tier.load is None
+
+
+def nothing_ran(run: RunResult) -> bool:
+    """The run has tiers and none of them ran a test, an experiment or a load test. A tier that could
+    not run (status error) is its own critical problem, which says why: not repeated as this one."""
+    tiers = run.tiers.values()
+    return bool(tiers) and not any(ran_something(t) or t.status == "error" for t in tiers)
+
+
+def ran_something(tier: TierResult) -> bool:
+    """A test of the tier passed, failed or errored, or it ran an experiment or a load test."""
+    c = tier.counts
+    return bool(c.passed or c.failed or c.errors or tier.experiments or tier.load is not None)
+
+
 COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing"})
+
+
+def unmeasured_gates(run: RunResult, gates: Mapping[str, float]) -> list[tuple[str, str, str, bool]]:
+    """For a step that gates coverage alone (`qa gate --coverage-only`), which must never pass on no data:
+    each tier of the results that `gates` (the trusted configuration's coverage gates) gates, without a
+    measured percentage and without a `coverage-missing` already (a tier evaluated as a quiet skip aside),
+    and the run when no tier measured coverage at all; for `add_problems`, after `evaluate` and
+    `mark_missing_tiers` (which puts a missing tier that has tests into the results, as an error)."""
+    found = []
+    for name, gate in gates.items():
+        tier = run.tiers.get(name)
+        if tier is None or (tier.coverage is not None and tier.coverage.percent is not None):
+            continue
+        if any(p.source == name and p.code == "coverage-missing" for p in run.problems):
+            continue
+        if tier.status == "skipped" and collected_nothing(tier):
+            continue  # allowed to be empty, or not run in this environment: judged by `evaluate`
+        why = f"the tier is {tier.status}" + (f" ({tier.reason})" if tier.reason else "")
+        found.append((name, "coverage-missing", f"no coverage data for the {gate:g}% gate: {why}", True))
+    measured = any(t.coverage is not None and t.coverage.percent is not None for t in run.tiers.values())
+    if not measured and not found and not any(p.code == "coverage-missing" for p in run.problems):
+        found.append((GATES, "coverage-missing", "no coverage data: no tier in the results measured coverage",
+                      True))
+    return found
 
 
 def coverage_verdict(run: RunResult, fail_on: Category) -> str:
@@ -58,12 +117,25 @@ def coverage_verdict(run: RunResult, fail_on: Category) -> str:
 class _Problems:
     overrides: dict[str, Category]
     quarantine: dict[str, list[str]] = field(default_factory=dict)
+    expect_tests: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def make(self, source: str, code: str, message: str, file: str | None = None, line: int | None = None,
              blocking: bool = True) -> Problem:
         return Problem(categorize(source, code, self.overrides), source, code, message, file, line, blocking)
 
+    def of_empty(self, tier: TierResult) -> list[Problem]:
+        """A tier that collected nothing: `no-tests` when it must have tests, else a quiet skip."""
+        places = self.expect_tests.get(tier.name)
+        if places is None or tier.error_code == NOT_ALLOWED:
+            tier.status = "skipped"
+            return []
+        message = f"no tests found: looked in {', '.join(places)}" if places else "no tests found"
+        tier.status, tier.error_code, tier.reason = "failed", NO_TESTS, message
+        return [self.make(tier.name, NO_TESTS, message)]
+
     def of_tier(self, tier: TierResult) -> list[Problem]:
+        if collected_nothing(tier):
+            return self.of_empty(tier)
         found = []
         if tier.status == "error":
             found.append(self.make(tier.name, tier.error_code or "tier-error", tier.reason or "the tier could not run"))

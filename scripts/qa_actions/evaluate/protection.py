@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..categories import CATEGORY_ORDER, Category
 from ..config import QaConfig
+from ..manifest import NO_TESTS
 from ..model import RunResult, TierResult
 
 GATES = "gates"  # the source of the problems this module raises
@@ -30,13 +31,15 @@ class GateSet:
     categories: dict[str, Category] | None = None
     quarantine: dict[str, list[str]] | None = None
     skipped: frozenset[str] = field(default_factory=frozenset)  # tiers present but skipped (no gate to compare)
+    allow_empty: frozenset[str] | None = None  # tiers that may collect no tests (`allow-empty`)
 
     @classmethod
     def of_config(cls, config: QaConfig, tiers: list[str] | None = None) -> GateSet:
         """The gates a configuration sets: its enabled tiers (or `tiers`, those a workflow runs)."""
         names = tiers if tiers is not None else config.enabled_tiers()
         return cls({name: config.tiers[name].coverage_gate for name in names if name in config.tiers},
-                   config.changed_lines_gate, config.fail_on, dict(config.categories), config.quarantine())
+                   config.changed_lines_gate, config.fail_on, dict(config.categories), config.quarantine(),
+                   allow_empty=_allowed_empty(config))
 
     @classmethod
     def of_run(cls, run: RunResult, config: QaConfig | None = None) -> GateSet:
@@ -47,7 +50,12 @@ class GateSet:
         changed = run.changed_lines.gate if run.changed_lines is not None else None
         return cls(tiers, changed, config.fail_on if config else run.fail_on,
                    dict(config.categories) if config else None,
-                   config.quarantine() if config else None, skipped)
+                   config.quarantine() if config else None, skipped,
+                   _allowed_empty(config) if config else None)
+
+
+def _allowed_empty(config: QaConfig) -> frozenset[str]:
+    return frozenset(name for name, tier in config.tiers.items() if tier.allow_empty)
 
 
 def _gate(value: float | None) -> str:
@@ -81,6 +89,10 @@ def lowered_gates(trusted: GateSet, proposed: GateSet, has_tests: Callable[[str]
             added = [p for p in patterns if p not in trusted.quarantine.get(tier, [])]
             if added:
                 changes.append(f"quarantines {', '.join(added)} in the {tier} tier")
+    if proposed.allow_empty is not None and trusted.allow_empty is not None:
+        for tier in sorted(proposed.allow_empty - trusted.allow_empty):
+            if tier in trusted.tiers:
+                changes.append(f"lets the {tier} tier collect no tests (allow-empty)")
     return changes
 
 
@@ -96,7 +108,8 @@ def mark_missing_tiers(run: RunResult, expected: list[str], has_tests: Callable[
     missing = []
     for name in expected:
         tier = run.tiers.get(name)
-        no_tests = tier is not None and tier.status == "skipped" and (tier.reason or "").startswith("no tests")
+        no_tests = tier is not None and tier.status in ("skipped", "failed") and (
+            tier.error_code == NO_TESTS or (tier.status == "skipped" and (tier.reason or "").startswith("no tests")))
         if (tier is not None and not no_tests) or not has_tests(name):
             continue
         reason = ("the configuration runs this tier and its tests exist, but it is not in the results" if tier is None

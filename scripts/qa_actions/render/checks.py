@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..categories import Category
-from ..evaluate.gates import fails_verdict
+from ..evaluate.gates import collected_nothing, fails_verdict
 from ..model import Problem, RunResult, ScanResult, TierResult
 from ..text import clip_start, duration, one_line
 from . import format as fmt
@@ -146,7 +146,7 @@ class _Checks:
         problems = self.problems(source=tier.name)
         conclusion = conclusion_of(problems, self.run.fail_on, skipped=tier.status == "skipped")
         c = tier.counts
-        if tier.status in ("skipped", "error"):
+        if tier.status in ("skipped", "error") or collected_nothing(tier):
             title = f"{tier.status}: {one_line(tier.reason or '', 200)}".rstrip(": ")
         else:
             title = f"{c.passed} passed, {c.failed + c.errors} failed, {c.skipped} skipped"

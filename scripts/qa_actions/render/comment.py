@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from .. import __version__
 from ..categories import CATEGORY_ORDER
-from ..evaluate.gates import fails_verdict
+from ..evaluate.gates import collected_nothing, fails_verdict
 from ..model import ChangedFile, Failure, Finding, Problem, RunResult, TierResult
 from ..text import clip_start, duration, one_line
 from . import format as fmt
@@ -174,9 +174,9 @@ class _Report:
     def _tier_row(self, tier: TierResult) -> list[str]:
         c = tier.counts
         status = f"{STATUS_ICON.get(tier.status, '')} {tier.status}"
-        if tier.reason and tier.status in ("skipped", "error"):
+        if tier.reason and tier.status != "passed":
             status += f": {escape(one_line(tier.reason, 80))}"
-        if tier.status == "skipped" and not c.tests:
+        if collected_nothing(tier):
             return [f"**{escape(tier.name)}**", "—", "—", "—", "—", "—", status]
         passed = f"{c.passed}" + (f" ({c.flaky} flaky)" if c.flaky else "")
         failed = c.failed + c.errors

@@ -105,7 +105,8 @@ def _experiments(run: RunResult) -> str:
 
 
 def _status(status: str, reason: str | None) -> str:
-    if status in ("skipped", "error") and reason:
+    """The status and, unless it passed, why (a tier that found no tests fails with where it looked)."""
+    if status != "passed" and reason:
         return f"{status} ({one_line(reason, 90)})"
     return status
 

@@ -33,17 +33,28 @@ def _test_data(run: ScanRun) -> ScanResult:
 SCANNERS = {"bandit": run_bandit, "deps": run_deps, "test-data": _test_data}
 
 
+DEPS_TOOLS = ("safety", "pip-audit")  # names of the deps scan's tools, taken for `deps` where scans are named
+
+
 def select_scans(config: QaConfig, names: list[str] | None) -> list[str]:
-    """The scans to run: `names` if given (each a known kind), else every enabled one."""
+    """The scans to run: `names` if given (each a known kind, or the deps scan's tool as the report names
+    it: `safety`, `pip-audit`), else every enabled one. Every entry point (`qa run --scans`, `qa scan
+    --only`, the actions and workflows) selects through here, so all take the same names."""
     if not names:
         data_check = config.security.enabled and config.data.check
         return config.security.enabled_scans() + (["test-data"] if data_check else [])
-    unknown = [n for n in names if n not in SCAN_KINDS]
+    unknown = [n for n in names if n not in SCAN_KINDS and n not in DEPS_TOOLS]
     if unknown:
-        raise ConfigError(f"unknown scan `{unknown[0]}`; scans: {', '.join(SCAN_KINDS)}")
-    if "deps" in names and config.security.deps == "none":
+        raise ConfigError(f"unknown scan `{unknown[0]}`; scans: {', '.join(SCAN_KINDS)}"
+                          f" (deps runs {' or '.join(DEPS_TOOLS)}, as `deps` in [tool.qa.security] says)")
+    if any(n in DEPS_TOOLS or n == "deps" for n in names) and config.security.deps == "none":
         raise ConfigError(f"the deps scan is off (`deps = \"none\"` in [tool.qa.security] of {config.source})")
-    return names
+    other = next((n for n in names if n in DEPS_TOOLS and n != config.security.deps), None)
+    if other is not None:
+        raise ConfigError(f"scan `{other}`: the deps scan runs {config.security.deps} (`deps` in [tool.qa.security]"
+                          f" of {config.source}); name it `deps`, or set `deps = \"{other}\"` there")
+    kinds = ["deps" if n in DEPS_TOOLS else n for n in names]
+    return list(dict.fromkeys(kinds))
 
 
 def run_scan(run: ScanRun) -> ScanResult:

@@ -57,4 +57,4 @@ def run_experiments(run: TierRun, experiments: list[Path], python: str, manifest
             record.reason = f"chaos exited with {outcome.exit_code} and wrote no journal: " \
                             f"{last_meaningful_line(outcome.tail)}"
     if manifest.status == "skipped":
-        manifest.status, manifest.reason = "ran", None
+        manifest.status, manifest.reason, manifest.error_code = "ran", None, None

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..layout import COVERAGE_DATA, COVERAGE_JSON, EXPERIMENTS_DIR, JUNIT, OUTPUT_LOG, PLUGIN_DIR
-from ..manifest import TierManifest, write_manifest
+from ..manifest import NO_TESTS, NOT_ALLOWED, TierManifest, write_manifest
 from ..project.environment import tier_environ
 from ..project.interpreter import Interpreter, MissingTool, probe, project_python
 from ..project.process import last_meaningful_line, run_streaming
@@ -46,8 +46,10 @@ def run_tier(run: TierRun) -> TierManifest:
     experiments = find_experiments(run.project, run.tier.experiments) if run.tier.kind == "pytest" else []
     env = run.environment
     if env and not env.allows(run.name):
+        manifest.error_code = NOT_ALLOWED
         manifest.reason = f"not allowed in {env.name}: only {', '.join(env.tiers or ())} run there"
     elif not paths and not experiments:
+        manifest.error_code = NO_TESTS
         manifest.reason = f"no tests ({', '.join(run.tier.paths)} not found)"
     else:
         try:
@@ -92,7 +94,7 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.status, manifest.error_code = "error", "tier-timeout"
         manifest.reason = f"the whole tier ran longer than tier-timeout = {run.tier.tier_timeout:g} s and was stopped"
     elif outcome.exit_code == PYTEST_NO_TESTS:
-        manifest.reason = "no tests collected"
+        manifest.error_code, manifest.reason = NO_TESTS, "no tests collected"
     elif outcome.exit_code in PYTEST_BROKEN or outcome.exit_code is None or outcome.exit_code < 0 or not junit_written:
         manifest.status, manifest.error_code = "error", "tier-error"
         manifest.reason = f"pytest exited with {outcome.exit_code}: {last_meaningful_line(outcome.tail)}"

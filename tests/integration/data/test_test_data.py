@@ -54,6 +54,7 @@ def test_run_in_production_runs_smoke_and_reports_the_rest_skipped(sample_projec
     assert tiers["smoke"]["counts"]["skipped"] == 1  # the test that writes data
     assert tiers["unit"]["status"] == "skipped"
     assert tiers["unit"]["reason"] == "not allowed in production: only smoke run there"
+    assert tiers["unit"]["error_code"] == "not-allowed"  # the environment skipped it: not no-tests
     assert "■ environment production" in done.stderr and "(read-only)" in done.stderr
 
 

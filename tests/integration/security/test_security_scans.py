@@ -99,7 +99,7 @@ def osv(httpserver):
 def test_an_insecure_call_fails_the_gate_and_nosec_is_honoured(sample_project: Path, run_qa, errors_of,
                                                                 sarif_errors) -> None:
     (sample_project / "src" / "ledger" / "maintenance.py").write_text(INSECURE_MODULE)
-    done = run_qa("run", sample_project, "--scans", "bandit", "-q")
+    done = run_qa("run", sample_project, "--tiers", "none", "--scans", "bandit", "-q")
     assert done.returncode == 1, done.stdout + done.stderr
     problems = {(p["code"], p["category"], p["file"], p["line"]) for p in errors_of(sample_project)}
     assert problems == {("finding-high", "high", "src/ledger/maintenance.py", 7),
@@ -161,7 +161,7 @@ def test_update_baseline_accepts_what_is_there(sample_project: Path, run_qa) -> 
 
 def test_a_malformed_baseline_is_critical(sample_project: Path, run_qa, errors_of) -> None:
     (sample_project / ".bandit-baseline.json").write_text("<html>not a report</html>")
-    done = run_qa("run", sample_project, "--scans", "bandit", "-q")
+    done = run_qa("run", sample_project, "--tiers", "none", "--scans", "bandit", "-q")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     (problem,) = errors_of(sample_project)
@@ -173,7 +173,8 @@ def test_a_malformed_baseline_is_critical(sample_project: Path, run_qa, errors_o
 def test_a_missing_scanner_is_critical(sample_project: Path, errors_of) -> None:
     """qa's environment without bandit: the import is blocked in the process that runs qa."""
     blocked = "import sys; sys.modules['bandit'] = None; from qa_actions.cli import main; sys.exit(main())"
-    done = subprocess.run([sys.executable, "-c", blocked, "run", str(sample_project), "--scans", "bandit", "-q"],
+    done = subprocess.run([sys.executable, "-c", blocked, "run", str(sample_project), "--tiers", "none",
+                           "--scans", "bandit", "-q"],
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     (problem,) = errors_of(sample_project)
@@ -184,7 +185,7 @@ def test_a_missing_scanner_is_critical(sample_project: Path, errors_of) -> None:
 def test_a_vulnerable_pin_fails_the_gate(sample_project: Path, run_qa, errors_of, safety_auth, httpserver,
                                          sarif_errors) -> None:
     line = pin(sample_project, "urllib3==1.26.4", "Jinja2==2.11.2")
-    done = run_qa("run", sample_project, "--scans", "deps", "-q", env=safety_auth)
+    done = run_qa("run", sample_project, "--tiers", "none", "--scans", "deps", "-q", env=safety_auth)
     assert done.returncode == 1, done.stdout + done.stderr
     problems = sorted((p["category"], p["code"], p["file"], p["line"], p["message"]) for p in errors_of(sample_project))
     assert [p[:4] for p in problems] == [("high", "vulnerable-dependency", "requirements.txt", line),
@@ -235,7 +236,7 @@ def test_a_database_that_cannot_be_read_is_critical(sample_project: Path, run_qa
     pyproject = sample_project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('safety-db = "security/safety-db"\n', "", 1))
     env = safety_auth if auth == "stand-in" else {"SAFETY_AUTH_SERVER_URL": f"http://127.0.0.1:{closed_port()}"}
-    done = run_qa("run", sample_project, "--scans", "deps", "-q", env=env)
+    done = run_qa("run", sample_project, "--tiers", "none", "--scans", "deps", "-q", env=env)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     (problem,) = errors_of(sample_project)
     assert (problem["category"], problem["source"], problem["code"]) == ("critical", "safety", "scan-error")
@@ -246,7 +247,7 @@ def test_pip_audit_against_an_osv_stand_in(sample_project: Path, run_qa, errors_
     url, _, queries = osv
     line = pin(sample_project, "urllib3==1.26.4")
     configure(sample_project, f'deps = "pip-audit"\nosv-url = "{url}"\n')
-    done = run_qa("run", sample_project, "--scans", "deps", "-q")
+    done = run_qa("run", sample_project, "--tiers", "none", "--scans", "deps", "-q")
     assert done.returncode == 1, done.stdout + done.stderr
     (problem,) = errors_of(sample_project)
     assert (problem["source"], problem["code"], problem["file"], problem["line"]) == (
@@ -285,3 +286,15 @@ def test_our_own_code_passes_the_scans_ci_runs_on_it(kind: str, run_qa, tmp_path
     repo = Path(__file__).resolve().parents[3]
     done = run_qa("scan", "--project", repo, "--only", kind, "--results", tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("only", ["bandit,test-data", "bandit test-data", "test-data, bandit"])
+def test_only_takes_a_list_like_run_scans(sample_project: Path, run_qa, only: str) -> None:
+    done = run_qa("scan", "--project", sample_project, "--only", only)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.parent.name for p in (sample_project / "qa-results" / "security").glob("*/scan.json")) == [
+        "bandit", "test-data"]
+    none = run_qa("scan", "--project", sample_project, "--only", "none")
+    assert none.returncode == 0 and "no security scans to run: --only none" in none.stdout
+    wrong = run_qa("scan", "--project", sample_project, "--only", "bandit,pip-audit")
+    assert wrong.returncode == 2 and "the deps scan runs safety" in wrong.stderr

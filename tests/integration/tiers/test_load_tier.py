@@ -92,8 +92,11 @@ def test_broken_locustfile_is_a_tier_error(tmp_path: Path, run_qa, errors_of) ->
 
 def test_load_tier_is_off_unless_named(tmp_path: Path, run_qa) -> None:
     project = load_project(tmp_path, 'host = "http://127.0.0.1:9"\n')
+    (project / "tests" / "smoke").mkdir()
+    (project / "tests" / "smoke" / "test_up.py").write_text("def test_up():\n    assert True\n")
+    off = "".join(f"\n[tool.qa.tiers.{name}]\nenabled = false\n" for name in ("unit", "integration", "chaos", "acid"))
     (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text()
-                                            + "\n[tool.qa.security]\nenabled = false\n")
+                                            + "\n[tool.qa.security]\nenabled = false\n" + off)
     done = run_qa("run", project, "-q")
-    assert done.returncode == 0
-    assert "load" not in results_of(project)["tiers"]
+    assert done.returncode == 0, done.stdout
+    assert list(results_of(project)["tiers"]) == ["smoke"]  # a run tests something, and load is not in it

@@ -155,9 +155,10 @@ def test_gate_takes_coverage_gates_from_the_config_at_hand(tmp_path: Path, run_q
 
 def test_tier_takes_more_pytest_args(sample_project: Path, run_qa) -> None:
     done = run_qa("tier", "acid", "--project", sample_project, "-q", "--pytest-args", "-k 'no_such_test'")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1 and "no tests found: looked in tests/acid" in done.stdout, done.stderr
     manifest = json.loads((sample_project / "qa-results" / "acid" / "tier.json").read_text())
     assert manifest["reason"] == "no tests collected" and manifest["command"][-2:] == ["-k", "no_such_test"]
+    assert manifest["error_code"] == "no-tests"  # pytest's exit code 5: nothing collected, not a crash
     broken = run_qa("tier", "acid", "--project", sample_project, "--pytest-args", "-k 'open")
     assert broken.returncode == 2 and "--pytest-args: No closing quotation" in broken.stderr
 

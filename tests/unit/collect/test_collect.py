@@ -52,6 +52,29 @@ def test_shards_add_up(tmp_path: Path) -> None:
     assert len(unit.failures) == 3
 
 
+def empty_shard(root: Path, name: str, shard: str) -> None:
+    """A shard whose pytest collected nothing (exit code 5), as the runner records it."""
+    folder = root / name
+    folder.mkdir(parents=True)
+    write_manifest(folder, TierManifest(tier="unit", status="skipped", started="t", exit_code=5, shard=shard,
+                                        shard_timings="history [sha256 1]", reason="no tests collected",
+                                        error_code="no-tests"))
+
+
+def test_an_empty_shard_is_fine_when_the_others_ran_and_every_shard_empty_is_no_tests(tmp_path: Path) -> None:
+    tier_folder(tmp_path, "unit-1of2", "unit", shard="1/2")
+    empty_shard(tmp_path, "unit-2of2", "2/2")
+    run = evaluate(collect(tmp_path, RUN), {}, "medium", None, {"unit": ["tests/unit"]})
+    unit = run.tiers["unit"]
+    assert (unit.status, unit.counts.tests, unit.error_code) == ("failed", 5, None)  # the first shard's failures
+    assert "no-tests" not in [p.code for p in run.problems]
+    shutil.rmtree(tmp_path / "unit-1of2")
+    empty_shard(tmp_path, "unit-1of2", "1/2")
+    run = evaluate(collect(tmp_path, RUN), {}, "medium", None, {"unit": ["tests/unit"]})
+    assert (run.tiers["unit"].status, run.tiers["unit"].error_code) == ("failed", "no-tests")
+    assert [p.code for p in run.problems] == ["no-tests", "nothing-ran"]
+
+
 def test_a_missing_shard_is_a_critical_problem(tmp_path: Path) -> None:
     tier_folder(tmp_path / "job-1", "unit-1of3", "unit", shard="1/3")
     tier_folder(tmp_path / "job-3", "unit-3of3", "unit", shard="3/3", junit="single-suite.xml")

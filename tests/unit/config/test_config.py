@@ -71,6 +71,7 @@ enabled = false
         ("[tool.qa.tiers.unit]\npaths = 'tests/unit'", "`tool.qa.tiers.unit.paths` must be a list, not a string"),
         ("[tool.qa.tiers.unit]\npaths = [1]", "`tool.qa.tiers.unit.paths[0]` must be a string, not an integer (1)"),
         ("[tool.qa.tiers.unit]\npaths = []", "`paths` must name at least one folder"),
+        ("[tool.qa.tiers.unit]\nallow-empty = 'yes'", "`tool.qa.tiers.unit.allow-empty` must be true or false"),
         ("[tool.qa.tiers.unit]\ntimeout = -1", "`timeout` takes seconds per test"),
         ("[tool.qa.tiers.unit]\ntier-timeout = true", "`tool.qa.tiers.unit.tier-timeout` must be a number"),
         ("[tool.qa]\nfail-on = 'severe'", "`tool.qa.fail-on` must be 'critical' | 'high' | 'medium' | 'low'"),

@@ -14,8 +14,13 @@ def failing(name: str, kind: str = "failure") -> TierResult:
                       failures=[Failure("t::x", "assert 1 == 2", "tests/t.py", 3, kind)])
 
 
+def unit_with(coverage: CoverageResult) -> TierResult:
+    """A unit tier whose three tests passed, with `coverage`."""
+    return TierResult("unit", "passed", Counts(3, 3), coverage=coverage)
+
+
 def test_all_green_passes() -> None:
-    run = evaluate(run_with(TierResult("unit", "passed", coverage=CoverageResult(85.0, 80.0))), {}, "medium")
+    run = evaluate(run_with(unit_with(CoverageResult(85.0, 80.0))), {}, "medium")
     assert run.verdict == "passed" and run.problems == []
 
 
@@ -45,7 +50,7 @@ def test_test_errors_have_their_own_code() -> None:
 
 
 def test_coverage_gate_is_medium_and_fails_by_default() -> None:
-    run = evaluate(run_with(TierResult("unit", "passed", coverage=CoverageResult(79.99, 80.0))), {}, "medium")
+    run = evaluate(run_with(unit_with(CoverageResult(79.99, 80.0))), {}, "medium")
     (problem,) = run.problems
     assert (problem.category, problem.code) == ("medium", "coverage-gate")
     assert problem.message == "line coverage 79.99% is below the 80% gate"
@@ -53,13 +58,13 @@ def test_coverage_gate_is_medium_and_fails_by_default() -> None:
 
 
 def test_fail_on_high_lets_medium_problems_pass() -> None:
-    run = evaluate(run_with(TierResult("unit", "passed", coverage=CoverageResult(50.0, 80.0))), {}, "high")
+    run = evaluate(run_with(unit_with(CoverageResult(50.0, 80.0))), {}, "high")
     assert run.problems and run.verdict == "passed"
 
 
 def test_overrides_by_code_and_by_source() -> None:
     run = run_with(failing("unit"), failing("integration"),
-                   TierResult("acid", "passed", coverage=CoverageResult(1.0, 2.0)))
+                   TierResult("acid", "passed", Counts(3, 3), coverage=CoverageResult(1.0, 2.0)))
     evaluate(run, {"test-failure": "low", "integration.test-failure": "critical", "coverage-gate": "low"}, "medium")
     assert [(p.source, p.category) for p in run.problems] == [("unit", "low"), ("integration", "critical"),
                                                               ("acid", "low")]
@@ -69,17 +74,19 @@ def test_overrides_by_code_and_by_source() -> None:
 def test_tier_errors_are_critical() -> None:
     run = evaluate(run_with(TierResult("unit", "error", reason="pytest exited with 4: bad option",
                                        error_code="tier-error"),
-                            TierResult("smoke", "error", reason="stopped", error_code="tier-timeout")), {}, "low")
+                            TierResult("smoke", "error", reason="stopped", error_code="tier-timeout"),
+                            TierResult("acid", "passed", Counts(1, 1))), {}, "low")
     assert [(p.code, p.category) for p in run.problems] == [("tier-error", "critical"), ("tier-timeout", "critical")]
 
 
-def test_skipped_tier_is_not_a_problem() -> None:
-    run = evaluate(run_with(TierResult("chaos", "skipped", reason="no tests")), {}, "low")
-    assert run.problems == [] and run.verdict == "passed"
+def test_a_tier_no_configuration_expects_tests_of_is_a_quiet_skip() -> None:
+    run = evaluate(run_with(TierResult("chaos", "skipped", reason="no tests"), unit_with(CoverageResult(90.0))),
+                   {}, "low")
+    assert run.problems == [] and run.verdict == "passed" and run.tiers["chaos"].status == "skipped"
 
 
 def test_missing_coverage_report_fails_the_gate() -> None:
-    (problem,) = evaluate(run_with(TierResult("unit", "passed", coverage=CoverageResult(None, 80.0))), {},
+    (problem,) = evaluate(run_with(unit_with(CoverageResult(None, 80.0))), {},
                           "medium").problems
     assert problem.code == "coverage-missing"
 
@@ -144,7 +151,7 @@ def test_quarantine_cannot_hide_failures_without_details() -> None:
 def test_changed_lines_under_the_gate_is_medium() -> None:
     from qa_actions.model import ChangedFile, ChangedLinesResult, LineRange
 
-    run = run_with(TierResult("unit", "passed", coverage=CoverageResult(85.0, 80.0)))
+    run = run_with(unit_with(CoverageResult(85.0, 80.0)))
     run.changed_lines = ChangedLinesResult("measured", 80.0, 79.99, 10, 8, files=[
         ChangedFile("pkg/a.py", 10, 8, [LineRange(3, 4)])])
     (problem,) = evaluate(run, {}, "medium").problems

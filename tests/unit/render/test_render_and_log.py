@@ -65,7 +65,8 @@ def test_gate_command_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[s
     save_results(sample_run(), tmp_path / "qa-results" / "results.json")
     assert main(["gate", "--project", str(tmp_path)]) == 1
     assert "verdict: FAILED" in capsys.readouterr().out
-    (tmp_path / "pyproject.toml").write_text('[tool.qa]\nfail-on = "critical"\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.qa]\nfail-on = "critical"\n'
+                                             '[tool.qa.tiers.chaos]\nallow-empty = true\n')
     assert main(["gate", "--project", str(tmp_path)]) == 0
     assert (tmp_path / ".errors" / "errors.jsonl").read_text().count("\n") == 4
 

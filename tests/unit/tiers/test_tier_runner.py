@@ -47,13 +47,15 @@ def test_missing_folder_is_skipped_and_stale_reports_go(tmp_path: Path) -> None:
     (stale / "junit.xml").write_text("<testsuite/>")
     manifest = run_tier(TierRun(config, "chaos", tmp_path / "out", echo=False))
     assert (manifest.status, manifest.reason) == ("skipped", "no tests (tests/chaos not found)")
+    assert manifest.error_code == "no-tests"  # evaluate decides, from the configuration, whether it may be empty
     assert not (stale / "junit.xml").exists()
 
 
-def test_no_tests_collected_is_skipped(tmp_path: Path) -> None:
+def test_no_tests_collected_is_pytest_exit_5_not_a_crash(tmp_path: Path) -> None:
     config = load_config(make_project(tmp_path, extra='markers = "nothing_has_this_marker"'))
     manifest = run_tier(TierRun(config, "unit", tmp_path / "out", echo=False))
-    assert (manifest.status, manifest.reason) == ("skipped", "no tests collected")
+    assert (manifest.status, manifest.exit_code, manifest.reason) == ("skipped", 5, "no tests collected")
+    assert manifest.error_code == "no-tests"
 
 
 def test_whole_tier_timeout(tmp_path: Path) -> None:
