@@ -13,7 +13,9 @@ from .options import env_option, project_option, selection, tiers_option
 @click.command()
 @project_option
 @tiers_option
-@click.option("--all", "every", is_flag=True, help="Every configured tier, disabled ones too (nightly runs).")
+@click.option("--all", "every", is_flag=True,
+              help="Every configured tier, disabled ones too (nightly runs); not the seed tiers the project has"
+                   " no tests for.")
 @click.option("--shards", help="Shards per tier, e.g. `unit=4,integration=2`; other tiers run as one job.")
 @env_option
 @click.option("--explain", is_flag=True,
@@ -39,7 +41,7 @@ def plan(project: Path, tiers: str | None, every: bool, shards: str | None, envi
     env = resolve_environment(config, environment)
     chosen = selection(tiers)
     if chosen is None:  # not given, or `all`
-        names = list(config.tiers) if every else config.enabled_tiers()
+        names = config.planned_tiers() if every else config.enabled_tiers()
     else:
         names = config.select_tiers(chosen) if chosen else []
     if chosen:

@@ -29,7 +29,7 @@ def plugins(project: Path, tiers: str | None, install: bool) -> int:
 
     config = load_config(project)
     chosen = selection(tiers)
-    names = list(config.tiers) if chosen is None else config.select_tiers(chosen) if chosen else []
+    names = config.planned_tiers() if chosen is None else config.select_tiers(chosen) if chosen else []
     python = project_python(config.python)
     try:
         has_modules = probe(python).modules

@@ -91,12 +91,19 @@ class QaConfig:
         return names
 
     def expect_tests(self) -> dict[str, list[str]]:
-        """The tiers that must collect tests (enabled, without `allow-empty = true`), each with where its
-        tests were looked for, for `evaluate`: a tier of them that collected none is the problem `no-tests`.
-        From the configuration, never from a results folder (an artifact cannot excuse its own tier)."""
-        looked_in = self.detection.looked_in
-        return {name: list(looked_in) or list(tier.paths)
-                for name, tier in self.tiers.items() if tier.enabled and not tier.allow_empty}
+        """The tiers that must collect tests when they run (all but `allow-empty = true`: a disabled tier
+        runs only when named), each with where its tests were looked for, for `evaluate`: one that
+        collected none is the problem `no-tests`. From the configuration, never from a results folder
+        (an artifact cannot excuse its own tier). The `unit` tier of a project where nothing was
+        found names every place detection looked."""
+        nothing_found = self.detection.layout == "none"
+        return {name: list(self.detection.looked_in) if nothing_found and name == UNIT else list(tier.paths)
+                for name, tier in self.tiers.items() if not tier.allow_empty}
+
+    def planned_tiers(self) -> list[str]:
+        """Every tier a nightly run (`qa plan --all`) runs: disabled ones too, but not the seed tiers
+        detection did not find."""
+        return [name for name in self.tiers if name not in self.detection.absent]
 
     def quarantine(self) -> dict[str, list[str]]:
         """Each tier's quarantined test patterns, for `evaluate`."""
@@ -191,4 +198,5 @@ def _with_detection(name: str, table: Any, user: Any, has_table: bool, detection
                                     *(extra if isinstance(extra, list) else [extra])]
     elif not has_table and _kind(name, user) == "pytest" and not (name == UNIT and detection.layout == "none"):
         table["enabled"] = False
+        detection.absent.append(name)
     return table

@@ -23,7 +23,7 @@ def evaluate(
     `quarantine` maps a tier to test-id patterns (fnmatch) whose failures are reported but do not
     block: such a tier passes when nothing else failed, and lists them in `quarantined`.
     `expect_tests` maps each tier that must collect tests to where they were looked for
-    (`QaConfig.expect_tests()`: enabled tiers without `allow-empty`; from the trusted configuration,
+    (`QaConfig.expect_tests()`: tiers without `allow-empty`; from the trusted configuration,
     since a results folder is a claim of whoever made it): such a tier in the run that collected none
     fails with `no-tests` (a tier the environment does not run is not one). None: no tier must.
     `whole_run`: the run is a whole run (`qa run`, `collect`, `gate`), so tiers of which none ran a

@@ -125,6 +125,9 @@ def test_allow_empty_is_a_tier_key_and_expect_tests_reads_the_configuration() ->
     config = parse_config(table, Path(), Path("pyproject.toml"))
     assert config.tiers["smoke"].allow_empty and not config.tiers["unit"].allow_empty
     expected = config.expect_tests()
-    assert expected["unit"] == ["t/u"] and "smoke" not in expected and "load" not in expected
+    # a disabled tier runs only when named, and then it must have tests too
+    assert expected["unit"] == ["t/u"] and "smoke" not in expected and "load" in expected
     config.detection.looked_in = ["tests/unit", "testpaths", "tests/", "test/"]
+    assert config.expect_tests()["unit"] == ["t/u"]  # configured paths: they are where the tests were looked for
+    config.detection.layout = "none"  # nothing found: unit names every place detection looked
     assert config.expect_tests()["unit"] == ["tests/unit", "testpaths", "tests/", "test/"]

@@ -34,3 +34,4 @@ class Detection:
     source: list[str] = field(default_factory=list)
     source_why: str = ""
     pytest_config: str | None = None  # the file holding the project's pytest configuration, if any
+    absent: list[str] = field(default_factory=list)  # seed tiers turned off because their tests were not found
