@@ -9,7 +9,7 @@ A results folder (default `qa-results/`) holds one sub-folder per tier run, the 
         tier.json                  what ran: the manifest (status, exit code, parts)
         junit.xml  coverage.json  coverage.data  output.log
         experiments/<stem>.journal.json, <stem>.log      chaostoolkit, per experiment
-        locust.json  locust_*.csv  target.log            a load tier
+        locust.json  locust_*.csv  locust_failures.json  target.log   a load tier
         plugin/                    the copy of qa_actions.testing a project interpreter loads
       combined/<tier>/             shards merged: the combined coverage report
       security/<scan>/scan.json    each scan: its result, the tool's report, output.log
@@ -46,6 +46,7 @@ EXPERIMENT_LOG_SUFFIX = ".log"
 LOCUST_PREFIX = "locust"
 LOCUST_JSON = f"{LOCUST_PREFIX}.json"
 LOCUST_FAILURES_CSV = f"{LOCUST_PREFIX}_failures.csv"
+LOCUST_FAILURES_JSON = f"{LOCUST_PREFIX}_failures.json"  # every failure, written when locust quits
 LOCUST_CSVS = (f"{LOCUST_PREFIX}_stats.csv", f"{LOCUST_PREFIX}_stats_history.csv", f"{LOCUST_PREFIX}_exceptions.csv")
 TARGET_LOG = "target.log"
 

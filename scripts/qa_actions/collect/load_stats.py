@@ -12,12 +12,13 @@ import dataclasses
 import heapq
 import math
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..fsutil import check_plain, check_size, read_json
-from ..layout import LOCUST_FAILURES_CSV, LOCUST_JSON
+from ..layout import LOCUST_FAILURES_CSV, LOCUST_FAILURES_JSON, LOCUST_JSON
 from ..manifest import LoadRun
 from ..model import EndpointStats, LoadError, LoadResult, Thresholds
 from ..text import clip
@@ -42,7 +43,7 @@ def read_load(folder: Path, run: LoadRun) -> LoadResult:
     result = LoadResult(
         total=_endpoint(_merge(entries), span), host=run.host, users=run.users, spawn_rate=run.spawn_rate,
         run_time_s=run.run_time_s, thresholds=Thresholds(run.p95_ms, run.fail_ratio, run.rps_min),
-        endpoints=endpoints, errors=_errors(folder / LOCUST_FAILURES_CSV),
+        endpoints=endpoints, errors=_errors(folder / LOCUST_FAILURES_JSON, folder / LOCUST_FAILURES_CSV),
     )
     check_plain(dataclasses.asdict(result), path, InputError)  # sums of huge numbers overflow to inf
     return result
@@ -91,26 +92,21 @@ def _merge(entries: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _errors(path: Path) -> list[LoadError]:
-    """The most frequent failures, from locust's failures CSV (optional: absent when nothing failed)."""
-    if not path.is_file():
-        return []
-    check_size(path, MAX_STATS_BYTES)
+def _errors(complete: Path, snapshot: Path) -> list[LoadError]:
+    """The most frequent failures: from what locust counted when it quit (locust_failures.json, written by
+    our hook), else from its failures CSV, a snapshot of up to a second before the end (absent when
+    nothing failed)."""
     top: list[tuple[int, int, LoadError]] = []  # the MAX_ERRORS most frequent so far, as the rows stream
-    try:
-        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-            for index, row in enumerate(csv.DictReader(handle)):
-                error = LoadError(method=clip(row.get("Method") or "", FIELD_CHARS),
-                                  name=clip(row.get("Name") or "", FIELD_CHARS),
-                                  message=clip(row.get("Error") or "", FIELD_CHARS),
-                                  occurrences=_int(row.get("Occurrences")))
-                entry = (error.occurrences, -index, error)
-                if len(top) < MAX_ERRORS:
-                    heapq.heappush(top, entry)
-                elif entry[:2] > top[0][:2]:
-                    heapq.heapreplace(top, entry)
-    except csv.Error as exc:
-        raise InputError(f"{path}: not a locust failures CSV ({exc})") from None
+    for index, row in enumerate(_failure_rows(complete, snapshot)):
+        error = LoadError(method=clip(str(row.get("Method") or ""), FIELD_CHARS),
+                          name=clip(str(row.get("Name") or ""), FIELD_CHARS),
+                          message=clip(str(row.get("Error") or ""), FIELD_CHARS),
+                          occurrences=_int(row.get("Occurrences")))
+        entry = (error.occurrences, -index, error)
+        if len(top) < MAX_ERRORS:
+            heapq.heappush(top, entry)
+        elif entry[:2] > top[0][:2]:
+            heapq.heapreplace(top, entry)
     return [error for _, _, error in sorted(top, key=lambda e: (-e[0], -e[1]))]
 
 
@@ -141,3 +137,20 @@ def _int(value: Any) -> int:
         return int(float(value))
     except (TypeError, ValueError, OverflowError):  # "nan", "inf", "1e999"
         return 0
+
+
+def _failure_rows(complete: Path, snapshot: Path) -> Iterator[dict[str, Any]]:
+    if complete.is_file():
+        rows = read_json(complete, MAX_STATS_BYTES)
+        if not isinstance(rows, list):
+            raise InputError(f"{complete}: not a list of locust failures")
+        yield from (row for row in rows if isinstance(row, dict))
+        return
+    if not snapshot.is_file():
+        return
+    check_size(snapshot, MAX_STATS_BYTES)
+    try:
+        with snapshot.open(encoding="utf-8", errors="replace", newline="") as handle:
+            yield from csv.DictReader(handle)
+    except csv.Error as exc:
+        raise InputError(f"{snapshot}: not a locust failures CSV ({exc})") from None

@@ -2,7 +2,8 @@
 
 locust runs from qa's own environment (see tool_env.py). Its final statistics are read from
 `--json-file`, which locust writes once every user has stopped; the `--csv` files are kept for people
-and dashboards, but locust rewrites them only every second or so, so their last rows can be stale.
+and dashboards, but locust rewrites them only every second or so, so their last rows can be stale: the
+failures come from locust_failures.py, a hook on locust's `quitting` event.
 """
 
 from __future__ import annotations
@@ -11,13 +12,22 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..layout import LOCUST_CSVS, LOCUST_FAILURES_CSV, LOCUST_JSON, LOCUST_PREFIX, OUTPUT_LOG, TARGET_LOG
+from ..layout import (
+    LOCUST_CSVS,
+    LOCUST_FAILURES_CSV,
+    LOCUST_FAILURES_JSON,
+    LOCUST_JSON,
+    LOCUST_PREFIX,
+    OUTPUT_LOG,
+    TARGET_LOG,
+)
 from ..manifest import LoadRun, TierManifest
 from ..project.process import last_meaningful_line, run_streaming
 from .run import TierRun
 from .tool_env import python_module_command, tool_environment
 
-LOAD_FILES = (LOCUST_JSON, LOCUST_FAILURES_CSV, *LOCUST_CSVS, TARGET_LOG)
+LOAD_FILES = (LOCUST_JSON, LOCUST_FAILURES_CSV, LOCUST_FAILURES_JSON, *LOCUST_CSVS, TARGET_LOG)
+FAILURES_HOOK = Path(__file__).with_name("locust_failures.py")  # loaded by locust with the project's locustfile
 
 
 def run_load(run: TierRun, paths: list[str], python: str, manifest: TierManifest, deadline: float) -> None:
@@ -29,6 +39,7 @@ def run_load(run: TierRun, paths: list[str], python: str, manifest: TierManifest
     started = time.monotonic()
     env = tool_environment(run.project, run.name, run.folder, python,
                            run.environment.process_env() if run.environment else None, run.pass_env)
+    env["QA_LOCUST_FAILURES"] = str(folder / LOCUST_FAILURES_JSON)
     with tempfile.TemporaryDirectory(prefix="qa-load-") as tmp:
         try:
             target = load_target.resolve_target(tier, run.project, python, Path(tmp))
@@ -36,7 +47,8 @@ def run_load(run: TierRun, paths: list[str], python: str, manifest: TierManifest
                                     run_time_s=tier.run_time, p95_ms=tier.threshold(tier.p95_ms),
                                     fail_ratio=tier.threshold(tier.fail_ratio), rps_min=tier.threshold(tier.rps_min))
             manifest.command = [
-                *command, "-f", ",".join(paths), "--headless", "-u", str(tier.users), "-r", f"{tier.spawn_rate:g}",
+                *command, "-f", ",".join([*paths, str(FAILURES_HOOK)]), "--headless", "-u", str(tier.users),
+                "-r", f"{tier.spawn_rate:g}",
                 "-t", f"{tier.run_time}s", "--csv", str(folder / LOCUST_PREFIX), "--json-file",
                 str(folder / LOCUST_PREFIX), "--exit-code-on-error", "0",
                 *(["--host", target.host] if target.host else []), *tier.locust_args,

@@ -1,0 +1,27 @@
+"""Loaded by locust beside the project's locustfile (`-f theirs,this`): when the run quits, every failure
+locust counted goes to the JSON file named by QA_LOCUST_FAILURES.
+
+Locust's own failures CSV is a snapshot rewritten once a second, and nothing writes it at the end, so a
+short run (or a busy machine) can end before its last snapshot and lose the errors; its end-of-run
+error report is only printed without --json-file. The `quitting` event is locust's hook for this."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from locust import events
+
+
+@events.quitting.add_listener
+def write_failures(environment: Any, **_: Any) -> None:
+    target = os.environ.get("QA_LOCUST_FAILURES")
+    stats = getattr(environment, "stats", None)
+    if not target or stats is None:
+        return
+    rows = [{"Method": error.method, "Name": error.name, "Error": str(error.error), "Occurrences": error.occurrences}
+            for error in stats.errors.values()]
+    # the tier's folder is scrubbed of secrets after locust exits, like every file a tool writes there
+    Path(target).write_text(json.dumps(rows), encoding="utf-8")
