@@ -188,7 +188,8 @@ def run_everything(config: QaConfig, tiers: list[str], scans: list[str], results
     fresh_results(results)
     results.mkdir(parents=True, exist_ok=True)  # collected even when what ran wrote nothing
     read_only = " (read-only)" if environment.read_only else ""
-    say(f"■ environment {environment.name}: data {environment.data_dir}{read_only}")
+    data = environment.data_dir if environment.data_dir.is_dir() else "none (no tests/data folder for it)"
+    say(f"■ environment {environment.name}: data {data}{read_only}")
     run_tiers(config, tiers, results, echo=echo, environment=environment)
     run_scans(config, scans, results)
     outcome = collect_results(config, results, base)

@@ -15,7 +15,7 @@ from ..scrub import add_secret_names
 from .data import DataConfig
 from .detect import Detection
 from .detect.pytest_config import PytestConfig, read_pytest_config
-from .detect.source import detect_source, read_pyproject
+from .detect.source import coverage_chooses, detect_source, read_pyproject
 from .detect.tests import UNIT, detect_tests
 from .detect.tree import FileTree, Tree
 from .environments import DEFAULT_ENVIRONMENT, EnvironmentConfig
@@ -175,7 +175,12 @@ def _detect(tree: Tree, pytest: PytestConfig, names: list[str], user_tiers: dict
     configured = {name for name, user in user_tiers.items()
                   if isinstance(user, dict) and "paths" in user and name in pytest_tiers}
     detection = detect_tests(tree, pytest, pytest_tiers, configured)
-    detection.source, detection.source_why = detect_source(tree, read_pyproject(tree))
+    pyproject = read_pyproject(tree)
+    detection.coverage_config = coverage_chooses(tree, pyproject)
+    if detection.coverage_config:
+        detection.source, detection.source_why = [], "the project's coverage settings (`include`)"
+    else:
+        detection.source, detection.source_why = detect_source(tree, pyproject)
     return detection
 
 
@@ -190,7 +195,9 @@ def _with_detection(name: str, table: Any, user: Any, has_table: bool, detection
         table["paths"] = list(found.paths)
         if found.markers and "markers" not in user:
             table["markers"] = found.markers
-        if not detection.source and not {"coverage", "source"} & set(user):
+        if detection.layout != "tier-folders" and "timeout" not in user:
+            table["timeout"] = False  # the seed's per-test timeout is for its layout; the project's own applies
+        if not detection.source and not detection.coverage_config and not {"coverage", "source"} & set(user):
             table["coverage"] = False  # no package to measure: the tests still run, `qa plan --explain` says why
         if found.ignore:
             extra = user.get("pytest-args", [])

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..config import QaConfig, TierConfig
 
 
 def coverage_sources(config: QaConfig, tier: TierConfig) -> list[str]:
-    return list(tier.source) or list(config.detection.source)
+    """What --cov is given: folders as they are, a single-file module by its name (coverage measures a
+    `source` that is not a folder as an importable module, and `calc.py` is not one)."""
+    return [Path(entry).stem if entry.endswith(".py") else entry
+            for entry in tier.source or config.detection.source]
 
 
 def code_folders(config: QaConfig) -> list[str]:

@@ -43,7 +43,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     env = current_environment(config.rootpath)
-    return f"qa environment: {env.name} (data: {env.data}{', read-only' if env.read_only else ''})"
+    data = env.data if env.data.is_dir() else f"none: {env.data} does not exist"
+    return f"qa environment: {env.name} (data: {data}{', read-only' if env.read_only else ''})"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -8,6 +8,7 @@ the locust statistics and `tier.json` (a shard writes `<results>/<tier>-<K>of<N>
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from datetime import UTC, datetime
@@ -102,6 +103,14 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.status = "ran"
 
 
+def _own_folders(run: TierRun) -> list[str]:
+    """qa's folders inside the project (results, .errors/): never collected, whatever the tier's paths
+    (`.`, with --doctest-modules, would import the plugin copy in the results folder)."""
+    project = run.project.resolve()
+    folders = [run.results.resolve(), run.config.errors_path.resolve()]
+    return [str(folder) for folder in folders if folder.is_relative_to(project) and folder != project]
+
+
 def _standalone_plugins(folder: Path, env: dict[str, str]) -> list[str]:
     """qa-actions' fixtures for a project interpreter that lacks qa-actions (docs/design.md keeps the two
     environments apart): `qa_actions.testing` needs nothing but pytest, so a copy of that package alone
@@ -122,8 +131,14 @@ def _standalone_plugins(folder: Path, env: dict[str, str]) -> list[str]:
 
 def marker_expression(tier: str, project: str | None) -> str:
     """The tier's `-m` and the project's own (from addopts): a later `-m` replaces an earlier one in
-    pytest, so both go into one expression."""
-    return f"({project}) and ({tier})" if project and project.strip() != tier.strip() else tier
+    pytest, so both go into one expression; but where the project's deselects the tier's marker
+    (`-m "not integration"`: those tests run apart, with `-m integration`), the tier's replaces it."""
+    if not project or project.strip() == tier.strip():
+        return tier
+    name = tier.strip()
+    if re.fullmatch(r"[A-Za-z_]\w*", name) and re.search(rf"\bnot\s+\(?\s*{re.escape(name)}\b", project):
+        return tier
+    return f"({project}) and ({tier})"
 
 
 def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -139,6 +154,7 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
         command += _standalone_plugins(folder, env)
     if tier.markers:
         command += ["-m", marker_expression(tier.markers, run.config.pytest.marker_expression())]
+    command += [f"--ignore={path}" for path in _own_folders(run)]
     if run.config.pytest.file is None:
         command.append(f"--rootdir={run.project.resolve()}")  # as plain `pytest` in the project: its conftest.py
     if tier.test_timeout is not None:
@@ -147,12 +163,13 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     if tier.coverage_gate is not None:
         interpreter.require("pytest_cov")
         sources = coverage_sources(run.config, tier)
-        if not sources:
+        if not sources and not run.config.detection.coverage_config:
             raise MissingTool(
                 f"tier `{run.name}` has a coverage gate but nothing to measure: set "
                 f"`[tool.qa.tiers.{run.name}] source` in {run.config.source}"
             )
-        command += [f"--cov={s}" for s in sources]
+        # no source named: the project's coverage settings (`include`) choose what is measured
+        command += [f"--cov={s}" for s in sources] or ["--cov"]
         command += [f"--cov-report=json:{folder / COVERAGE_JSON}"]
         if tier.branch:
             command.append("--cov-branch")

@@ -137,3 +137,44 @@ def test_a_commit_read_with_git_gives_the_same_detection_as_its_checkout(tmp_pat
     assert detect_tests(checkout, read_pytest_config(checkout), names, set()).layout == "tier-folders"
     assert detect_source(at_commit, read_pyproject(at_commit)) == detect_source(checkout, read_pyproject(checkout))
     assert at_commit.children("") == ["calc", "pyproject.toml", "tests"]
+
+
+def test_a_tier_whose_marker_the_project_deselects_replaces_the_projects_marker() -> None:
+    """`addopts = -m "not integration"` runs those tests apart: the integration tier's `-m` replaces it."""
+    assert marker_expression("integration", "not integration") == "integration"
+    assert marker_expression("smoke", "not (integration or slow)") == "(not (integration or slow)) and (smoke)"
+    assert marker_expression("integration", "not (integration or slow)") == "integration"
+
+
+def test_coverage_settings_with_include_choose_what_is_measured(tmp_path: Path) -> None:
+    from qa_actions.config.detect.source import coverage_chooses
+
+    included = tree_of(tmp_path / "a", {".coveragerc": "[run]\ninclude = calc/*\n"})
+    assert coverage_chooses(included, {})
+    with_source = tree_of(tmp_path / "b", {"setup.cfg": "[coverage:run]\ninclude = x/*\nsource = x\n"})
+    assert not coverage_chooses(with_source, {})
+    assert coverage_chooses(FileTree(tmp_path), {"tool": {"coverage": {"run": {"include": ["calc/*"]}}}})
+    project = tmp_path / "c"
+    tree_of(project, {".coveragerc": "[run]\ninclude = calc/*\n", "calc/__init__.py": "", "tests/test_a.py": ""})
+    config = load_config(project)
+    assert config.detection.coverage_config and config.detection.source == []
+    assert config.tiers["unit"].coverage_gate == 80  # still gated: coverage's own settings say what
+
+
+def test_a_single_module_project_is_its_own_source(tmp_path: Path) -> None:
+    tree = tree_of(tmp_path, {"setup.py": "", "setup.cfg": "[metadata]\nname = six\n", "six.py": "",
+                              "test_six.py": "", "conftest.py": ""})
+    assert detect_source(tree, {}) == (["six.py"], "the project's name, six")
+    alone = tree_of(tmp_path / "b", {"tool.py": "", "test_tool.py": "", "setup.py": ""})
+    assert detect_source(alone, {}) == (["tool.py"], "modules at the project's root")
+    found = detect_tests(tree, read_pytest_config(tree), ["unit"], set())
+    assert (found.layout, found.tiers["unit"].paths) == ("root-files", ["."])
+
+
+def test_the_projects_python_files_decide_what_a_test_file_is(tmp_path: Path) -> None:
+    tree = tree_of(tmp_path, {"pytest.ini": "[pytest]\npython_files = check_*.py\n", "spec/check_a.py": "",
+                              "tests/test_unrelated.txt": ""})
+    assert read_pytest_config(tree).python_files == ["check_*.py"]
+    assert detect_tests(tree, read_pytest_config(tree), ["unit"], set()).layout == "none"
+    tree_of(tmp_path, {"tests/check_b.py": ""})
+    assert detect_tests(tree, read_pytest_config(tree), ["unit"], set()).layout == "flat"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Layout = Literal["configured", "tier-folders", "markers", "testpaths", "flat", "in-package", "none"]
+Layout = Literal["configured", "tier-folders", "markers", "testpaths", "flat", "root-files", "in-package", "none"]
 
 
 @dataclass
@@ -33,5 +33,6 @@ class Detection:
     why: str = ""
     source: list[str] = field(default_factory=list)
     source_why: str = ""
+    coverage_config: bool = False  # the project's coverage settings choose what to measure (include, no source)
     pytest_config: str | None = None  # the file holding the project's pytest configuration, if any
     absent: list[str] = field(default_factory=list)  # seed tiers turned off because their tests were not found

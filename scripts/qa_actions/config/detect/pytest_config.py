@@ -16,6 +16,7 @@ from typing import Any
 
 from .tree import Tree
 
+DEFAULT_PYTHON_FILES = ("test_*.py", "*_test.py")  # pytest's default python_files
 INI_FILES = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("pyproject.toml", None), ("tox.ini", "pytest"),
              ("setup.cfg", "tool:pytest"))
 
@@ -28,6 +29,7 @@ class PytestConfig:
     testpaths: list[str] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)  # declared marker names, in their order
     addopts: list[str] = field(default_factory=list)
+    python_files: list[str] = field(default_factory=lambda: list(DEFAULT_PYTHON_FILES))
 
     def marker_expression(self) -> str | None:
         """The `-m` expression of `addopts`, if it has one (the last wins, as in pytest)."""
@@ -50,7 +52,8 @@ def read_pytest_config(tree: Tree) -> PytestConfig:
         if options is None:
             continue
         return PytestConfig(name, _words(options.get("testpaths")), _marker_names(options.get("markers")),
-                            _args(options.get("addopts")))
+                            _args(options.get("addopts")),
+                            _words(options.get("python_files")) or list(DEFAULT_PYTHON_FILES))
     return PytestConfig()
 
 

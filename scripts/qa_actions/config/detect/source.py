@@ -13,6 +13,8 @@ from .tree import Tree, join
 
 NOT_SOURCE = frozenset({"tests", "test", "docs", "doc", "examples", "example", "bench", "benchmarks", "build",
                         "dist", "scripts", "tools", "site-packages", "node_modules", "venv"})
+NOT_SOURCE_FILES = frozenset({"setup.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py", "manage.py",
+                              "docs.py"})
 COVERAGE_INI = ((".coveragerc", "run"), ("setup.cfg", "coverage:run"), ("tox.ini", "coverage:run"))
 
 
@@ -24,6 +26,32 @@ def read_pyproject(tree: Tree) -> dict[str, Any]:
         return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, ValueError, RecursionError):
         return {}
+
+
+def coverage_chooses(tree: Tree, pyproject: dict[str, Any]) -> bool:
+    """The project's coverage settings name the files to measure with `include` and no `source`: a
+    `--cov=<source>` would make coverage ignore them (and warn, an error under filterwarnings = error)."""
+    run = _table(pyproject, "tool", "coverage", "run")
+    if run:
+        return bool(run.get("include")) and not run.get("source") and not run.get("source_pkgs")
+    for name, section in COVERAGE_INI:
+        parser = _ini(tree, name)
+        if parser is not None and parser.has_section(section):
+            return parser.has_option(section, "include") and not any(
+                parser.has_option(section, key) for key in ("source", "source_pkgs"))
+    return False
+
+
+def _ini(tree: Tree, name: str) -> configparser.ConfigParser | None:
+    text = tree.read_text(name)
+    if text is None:
+        return None
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    return parser
 
 
 def detect_source(tree: Tree, pyproject: dict[str, Any]) -> tuple[list[str], str]:
@@ -53,13 +81,8 @@ def _coverage_config(tree: Tree, pyproject: dict[str, Any]) -> tuple[list[str], 
         if _strings(run.get(key)):
             return _as_paths(tree, _strings(run.get(key))), f"[tool.coverage.run] {key} in pyproject.toml"
     for name, section in COVERAGE_INI:
-        text = tree.read_text(name)
-        if text is None:
-            continue
-        parser = configparser.ConfigParser(interpolation=None, strict=False)
-        try:
-            parser.read_string(text)
-        except configparser.Error:
+        parser = _ini(tree, name)
+        if parser is None:
             continue
         for key in ("source", "source_pkgs"):
             if parser.has_option(section, key) and _strings(parser.get(section, key)):
@@ -81,7 +104,7 @@ def _as_paths(tree: Tree, entries: list[str]) -> list[str]:
 def _packaging(tree: Tree, pyproject: dict[str, Any]) -> tuple[list[str], str]:
     """The import packages the build backend ships, from its own settings in pyproject.toml or setup.cfg."""
     tool = _table(pyproject, "tool")
-    name = _table(pyproject, "project").get("name") or _table(tool, "poetry").get("name")
+    name = _table(pyproject, "project").get("name") or _table(tool, "poetry").get("name") or _declared_name(tree)
     module = _module_name(name) if isinstance(name, str) else None
     setuptools = _table(tool, "setuptools")
     checks: list[tuple[str, list[str]]] = [
@@ -105,6 +128,17 @@ def _packaging(tree: Tree, pyproject: dict[str, Any]) -> tuple[list[str], str]:
         if found:
             return found, f"the project's name, {name}"
     return [], ""
+
+
+def _declared_name(tree: Tree) -> str | None:
+    """The distribution's name from setup.cfg's [metadata], or an sdist's PKG-INFO."""
+    parser = _ini(tree, "setup.cfg")
+    if parser is not None and parser.get("metadata", "name", fallback=""):
+        return parser.get("metadata", "name")
+    for line in (tree.read_text("PKG-INFO") or "").splitlines()[:50]:
+        if line.startswith("Name:"):
+            return line.removeprefix("Name:").strip() or None
+    return None
 
 
 def _module_name(name: str) -> str:
@@ -224,4 +258,12 @@ def _by_layout(tree: Tree) -> tuple[list[str], str]:
     found = _packages_in(tree, "")
     if found:
         return found, "top-level packages (folders with __init__.py)"
+    modules = [name for name in tree.children("") if name.endswith(".py") and tree.is_file(name)
+               and name not in NOT_SOURCE_FILES and not is_test_module(name)]
+    if modules:
+        return modules, "modules at the project's root"
     return [], "no package found"
+
+
+def is_test_module(name: str) -> bool:
+    return name.startswith("test_") or name.endswith("_test.py")

@@ -11,21 +11,21 @@ from __future__ import annotations
 import fnmatch
 
 from . import DetectedTier, Detection
-from .pytest_config import PytestConfig
+from .pytest_config import DEFAULT_PYTHON_FILES, PytestConfig
 from .tree import Tree, join
 
 TESTS_FOLDERS = ("tests", "test")
-TEST_FILES = ("test_*.py", "*_test.py")  # pytest's default python_files
 UNIT = "unit"
+PROJECT = "."  # what plain `pytest` collects when the project declares no testpaths
 
 
-def is_test_file(path: str) -> bool:
+def is_test_file(path: str, patterns: list[str] | tuple[str, ...] = DEFAULT_PYTHON_FILES) -> bool:
     name = path.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in TEST_FILES)
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
-def has_tests(tree: Tree, folder: str) -> bool:
-    return any(is_test_file(path) for path in tree.files_under(folder))
+def has_tests(tree: Tree, folder: str, patterns: list[str] | tuple[str, ...] = DEFAULT_PYTHON_FILES) -> bool:
+    return any(is_test_file(path, patterns) for path in tree.files_under(folder))
 
 
 def detect_tests(tree: Tree, pytest: PytestConfig, tiers: list[str], configured: set[str]) -> Detection:
@@ -42,7 +42,7 @@ def detect_tests(tree: Tree, pytest: PytestConfig, tiers: list[str], configured:
     if folders:
         detection.layout = "tier-folders"
         detection.why = "tier folders: " + ", ".join(f"{path}/" for path in folders.values())
-        _rest_is_unit(tree, detection, folders)
+        _rest_is_unit(tree, pytest, detection, folders)
         return detection
     marker_source = f"pytest markers ({pytest.file})" if pytest.file else "pytest markers"
     detection.looked_in.append(marker_source)
@@ -60,7 +60,8 @@ def detect_tests(tree: Tree, pytest: PytestConfig, tiers: list[str], configured:
         return detection
     if suite:
         detection.layout = "testpaths" if suite_why.startswith("testpaths") else (
-            "in-package" if suite_why.startswith("tests inside") else "flat")
+            "in-package" if suite_why.startswith("tests inside") else
+            "root-files" if suite_why.startswith("test files at") else "flat")
         detection.why = suite_why
         detection.tiers = {UNIT: DetectedTier(suite, why=suite_why)}
     else:
@@ -68,12 +69,13 @@ def detect_tests(tree: Tree, pytest: PytestConfig, tiers: list[str], configured:
     return detection
 
 
-def _rest_is_unit(tree: Tree, detection: Detection, folders: dict[str, str]) -> None:
+def _rest_is_unit(tree: Tree, pytest: PytestConfig, detection: Detection, folders: dict[str, str]) -> None:
     """Tests in tests/ outside every tier folder run as `unit` when it has no folder, so none is left out."""
     if UNIT in folders or UNIT in detection.tiers:
         return
     inside = tuple(f"{path}/" for path in folders.values())
-    rest = [path for path in tree.files_under("tests") if is_test_file(path) and not path.startswith(inside)]
+    rest = [path for path in tree.files_under("tests") if is_test_file(path, pytest.python_files)
+            and not path.startswith(inside)]
     if rest:
         ignore = sorted(folders.values())
         detection.tiers[UNIT] = DetectedTier(["tests"], ignore=ignore,
@@ -81,24 +83,33 @@ def _rest_is_unit(tree: Tree, detection: Detection, folders: dict[str, str]) -> 
 
 
 def _suite(tree: Tree, pytest: PytestConfig, detection: Detection) -> tuple[list[str], str]:
-    """The folders of the whole suite and how they were found: testpaths, tests/ or test/, in-package."""
+    """The paths of the whole suite and how they were found. pytest's `testpaths` when declared; else
+    the project folder, as plain `pytest` collects it (doctests, a README, files its python_files names,
+    tests outside tests/ included), once tests were found in tests/, test/, the project's root or the
+    package."""
     detection.looked_in.append("testpaths")
-    declared = [path.strip("/") or "." for path in pytest.testpaths if "*" not in path]
+    declared = [path.strip("/") or PROJECT for path in pytest.testpaths if "*" not in path]
     found = [path for path in declared if tree.is_dir(path) or tree.is_file(path)]
     if found:
         return found, f"testpaths {' '.join(found)} in {pytest.file}"
+    whole = "collected from the project folder, as plain pytest does"
+    patterns = pytest.python_files
     for folder in TESTS_FOLDERS:
         detection.looked_in.append(f"{folder}/")
-        if tree.is_dir(folder) and has_tests(tree, folder):
-            return [folder], f"folder {folder}/"
+        if tree.is_dir(folder) and has_tests(tree, folder, patterns):
+            return [PROJECT], f"folder {folder}/ ({whole})"
+    detection.looked_in.append("the project's root")
+    at_root = [name for name in tree.children("") if tree.is_file(name) and is_test_file(name, patterns)]
+    if at_root:
+        return [PROJECT], f"test files at the project's root: {', '.join(at_root[:3])} ({whole})"
     detection.looked_in.append("src/*/tests, */tests")
-    inside = in_package_tests(tree)
+    inside = in_package_tests(tree, patterns)
     if inside:
-        return inside, "tests inside the package: " + ", ".join(f"{p}/" for p in inside)
+        return [PROJECT], "tests inside the package: " + ", ".join(f"{p}/" for p in inside) + f" ({whole})"
     return [], ""
 
 
-def in_package_tests(tree: Tree) -> list[str]:
+def in_package_tests(tree: Tree, patterns: list[str] | tuple[str, ...] = DEFAULT_PYTHON_FILES) -> list[str]:
     """`src/<pkg>/tests`, `src/<pkg>/test`, `<pkg>/tests`, `<pkg>/test` folders that hold test files."""
     found = []
     for base in ("src", ""):
@@ -108,7 +119,7 @@ def in_package_tests(tree: Tree) -> list[str]:
                 continue
             for folder in TESTS_FOLDERS:
                 candidate = join(package, folder)
-                if tree.is_dir(candidate) and has_tests(tree, candidate):
+                if tree.is_dir(candidate) and has_tests(tree, candidate, patterns):
                     found.append(candidate)
         if found:
             return found
