@@ -41,7 +41,7 @@ def test_init_starts_the_gate_at_the_measured_coverage_and_the_next_run_passes(f
     text = (flat_project / "pyproject.toml").read_text()
     assert text.startswith("# the project's own comment\n[project]")  # the rest of the file is kept
     unit = tomllib.loads(text)["tool"]["qa"]["tiers"]["unit"]
-    assert unit == {"paths": ["tests"], "source": ["calc"], "coverage": math.floor(measured)}
+    assert unit == {"paths": ["."], "timeout": False, "source": ["calc"], "coverage": math.floor(measured)}
     run = qa("run", flat_project, "--tiers", "all", "--scans", "none", "--quiet")
     assert run.returncode == 0, run.stdout
     assert results_of(flat_project)["tiers"]["unit"]["coverage"]["gate"] == math.floor(measured)

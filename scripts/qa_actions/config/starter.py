@@ -26,6 +26,8 @@ def starter_tiers(config: QaConfig, measured: dict[str, float | None]) -> dict[s
             table["markers"] = tier.markers
         if tier.pytest_args:
             table["pytest-args"] = list(tier.pytest_args)
+        # spelled out: a written table no longer gets what detection decided (no seed timeout outside its layout)
+        table["timeout"] = False if tier.test_timeout is None else tier.test_timeout
         gate = tier.coverage_gate
         if gate is None:
             table["coverage"] = False
