@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import QaError
-from .layout import RESULTS_DIR
+from .layout import RESULTS_DIR, TIER_NAME
 
 MAX_KEY = 64
 HASH_CHARS = 8
@@ -36,7 +36,6 @@ NIGHTLY_KEY = "nightly"
 NIGHTLY_TITLE = "Nightly QA run failed"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_TIER = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _ARTIFACT_PREFIX = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _SHARD = re.compile(r"^[1-9][0-9]{0,3}$")
 
@@ -165,7 +164,7 @@ class ProjectNames:
 
 def tier_artifact_name(names: ProjectNames, tier: str, shard: str, shards: str, prefix: str | None) -> str:
     """The test-tier action's artifact name, from its inputs as text: each checked before it is used."""
-    if not _TIER.match(tier):
+    if not TIER_NAME.fullmatch(tier):
         raise QaError("tier: expected a tier name (a-z, 0-9, _ and -, at most 32)")
     if not (_SHARD.match(shard) and _SHARD.match(shards)):
         raise QaError("shard and shards: expected numbers")
