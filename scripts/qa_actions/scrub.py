@@ -39,7 +39,8 @@ SECRET_WORDS = frozenset({"token", "tokens", "secret", "secrets", "password", "p
                           "private", "apikey", "accesskey", "secretkey", "privatekey"})
 # whole words that end like a secret word: GHTOKEN, DBPASSWORD, MYSECRET
 SECRET_WORD_ENDINGS = ("token", "secret", "password", "passwd", "apikey")
-NOT_SECRET_NAMES = frozenset({"PWD", "OLDPWD"})  # the shell's working directories, not passwords
+# the shell's working directories, not passwords; qa's own settings whose names hold a secret word
+NOT_SECRET_NAMES = frozenset({"PWD", "OLDPWD", "QA_COMMENT_KEY"})
 MIN_SECRET_VALUE = 6  # shorter values ("1", "true") would mask ordinary words
 MIN_FRAGMENT = 4  # the shortest piece of a secret kept beside a truncation mark ("abcd...") that is masked
 ELLIPSES = ("...", "\u2026")

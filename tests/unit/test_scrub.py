@@ -183,3 +183,10 @@ def test_a_label_does_not_take_the_next_lines_text_as_its_value() -> None:
     workflow = "    secrets:\n      safety-api-key: ${{ secrets.SAFETY_API_KEY }}\n    token:\n      value\n"
     assert scrub.active().secrets(workflow) == workflow
     assert scrub.active().secrets("token:   s3cr3t-value-1") == "token:   [secret removed]"
+
+
+def test_qa_comment_key_is_a_setting_not_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not is_secret_name("QA_COMMENT_KEY") and is_secret_name("QA_DEPLOY_KEY")
+    monkeypatch.setenv("QA_COMMENT_KEY", "ci.yml:qa:services-a")
+    marker = "<!-- qa-actions:ci.yml:qa:services-a -->"
+    assert scrub.active().secrets(marker) == marker
