@@ -134,8 +134,9 @@ def test_a_project_without_tests_is_never_green(tmp_path: Path, run_qa, errors_o
     assert "\n" not in problems[0]["message"] and problems[0]["message"].startswith("nothing was tested")
     unit = next(p for p in problems if p["source"] == "unit")
     assert (unit["code"], unit["category"]) == ("no-tests", "high")
-    assert unit["message"] == ("no tests found: looked in tests/unit, tests/integration, tests/chaos, tests/acid,"
-                               " tests/smoke, pytest markers, testpaths, tests/, test/, src/*/tests, */tests")
+    assert unit["message"] == ("no tests found: looked in tests/unit, tests/integration, tests/chaos,"
+                               " tests/acid, tests/smoke, pytest markers, testpaths, tests/, test/,"
+                               " the project's root, src/*/tests, */tests")
     assert "verdict: FAILED" in done.stdout and "does not exist" not in done.stdout + done.stderr
     # later steps over the same results agree, and the coverage gate alone cannot pass on no data
     assert run_qa("gate", "--project", tmp_path).returncode == 1
