@@ -45,14 +45,6 @@ def read_errors(project: Path) -> list[dict]:
     return [json.loads(line) for line in lines]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The act runs share one qa-actions environment and a module's loopback API: one worker runs them
-    all, one after the other (`--dist loadgroup`), while the other runs the rest."""
-    for item in items:
-        if item.get_closest_marker("act") is not None:
-            item.add_marker(pytest.mark.xdist_group("act"))
-
-
 @pytest.fixture
 def run_qa():
     """The `qa` function above, for tests that run the CLI."""
