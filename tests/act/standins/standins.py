@@ -4,12 +4,13 @@ offline (act cannot fetch remote actions). Each stand-in keeps the behaviour our
 - setup-python: a fresh interpreter environment per job (a venv over a prepared base, so test
   plugins resolve without downloads), `python-path`, `update-environment`, and setup-python's
   refusal when `cache: pip` finds no dependency file.
-- upload-artifact / download-artifact v4: artifacts are folders under $QA_ACT_ARTIFACTS/<run id>/;
+- upload-artifact v7 / download-artifact v8 (the inputs we use are those of v4): artifacts are
+  folders under $QA_ACT_ARTIFACTS/<run id>/;
   hidden files are skipped unless `include-hidden-files`, `!path` lines exclude a file or folder,
   names must be unique in a run, a pattern downloads each artifact into its own folder unless
   `merge-multiple`, and another run's artifacts need `github-token` with `run-id`.
 - codeql upload-sarif: the SARIF file is kept under the run's folder, as code-scanning/<category>.sarif.
-- cache/restore and cache/save v4: caches are folders under $QA_ACT_CACHES/<repository>/<key>/; a key is saved
+- cache/restore and cache/save v5: caches are folders under $QA_ACT_CACHES/<repository>/<key>/; a key is saved
   once (a second save of it is refused with a warning), restore takes the exact key, else the
   newest cache whose key starts with one of `restore-keys`.
 

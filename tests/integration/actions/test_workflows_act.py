@@ -90,7 +90,7 @@ BUILDING_BLOCKS = """
     permissions: { contents: read }
     steps:
       - name: Check out
-        uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1
       - name: Set up
         uses: org/qa-actions/actions/setup@v1
         with: { install-command: "", tiers: "unit,integration" }
