@@ -178,3 +178,11 @@ def test_the_projects_python_files_decide_what_a_test_file_is(tmp_path: Path) ->
     assert detect_tests(tree, read_pytest_config(tree), ["unit"], set()).layout == "none"
     tree_of(tmp_path, {"tests/check_b.py": ""})
     assert detect_tests(tree, read_pytest_config(tree), ["unit"], set()).layout == "flat"
+
+
+def test_testpaths_outside_the_project_are_left_out(tmp_path: Path) -> None:
+    tree = tree_of(tmp_path / "p", {"pytest.ini": "[pytest]\ntestpaths = ../elsewhere /etc checks\n",
+                                    "checks/test_a.py": ""})
+    (tmp_path / "elsewhere").mkdir()
+    found = detect_tests(tree, read_pytest_config(tree), ["unit"], set())
+    assert found.tiers["unit"].paths == ["checks"]

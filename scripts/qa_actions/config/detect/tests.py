@@ -88,7 +88,9 @@ def _suite(tree: Tree, pytest: PytestConfig, detection: Detection) -> tuple[list
     tests outside tests/ included), once tests were found in tests/, test/, the project's root or the
     package."""
     detection.looked_in.append("testpaths")
-    declared = [path.strip("/") or PROJECT for path in pytest.testpaths if "*" not in path]
+    # inside the project only: a tier's paths are the project's (an absolute or `..` path is left out)
+    declared = [path.rstrip("/") or PROJECT for path in pytest.testpaths
+                if "*" not in path and not path.startswith("/") and ".." not in path.split("/")]
     found = [path for path in declared if tree.is_dir(path) or tree.is_file(path)]
     if found:
         return found, f"testpaths {' '.join(found)} in {pytest.file}"
