@@ -227,15 +227,8 @@ def _uv_build(tree: Tree, backend: dict[str, Any], module: str | None) -> list[s
 
 
 def _setup_cfg(tree: Tree) -> list[str]:
-    text = tree.read_text("setup.cfg")
-    if text is None:
-        return []
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return []
-    if not parser.has_section("options"):
+    parser = _ini(tree, "setup.cfg")
+    if parser is None or not parser.has_section("options"):
         return []
     root = ""
     package_dir = parser.get("options", "package_dir", fallback="")
