@@ -128,6 +128,12 @@ def check(project_dir: Path) -> list[str]:
             else:
                 problems += [f"{text} ({layer}) does not admit the locked {name}=={pin}: run python .ci/lock.py"
                              for pin in pins[name] if not requirement.specifier.contains(pin, prereleases=True)]
+    everything = [key for entries in files.values() for key in entries if entries is not files.get("uv")]
+    for name, versions in _pins(dict.fromkeys(everything, "")).items():
+        unmarked = [key for key in everything if entry_name(key) == name and ";" not in key]
+        if len(set(versions)) > 1 and unmarked:
+            problems.append(f"{name} is locked at {', '.join(sorted(set(versions)))}, {unmarked[0].split()[0]} for"
+                            f" every environment: run python .ci/lock.py")
     for extra in EXTRAS:
         core_pins = {key.split()[0] for key in core}
         core_names = {entry_name(key) for key in core}

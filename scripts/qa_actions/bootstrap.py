@@ -309,7 +309,8 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] = os.environ) -> 
         layers = layers_for(args.extras)
         if args.cache_key:
             key = cache_key(ROOT, layers)
-            _append(env, "GITHUB_OUTPUT", [f"cache-key={key}", f"cache-dir={cache_path(env)}"])
+            _append(env, "GITHUB_OUTPUT", [f"cache-key={key}", f"restore-key={key.rsplit('-', 2)[0]}-",
+                                           f"cache-dir={cache_path(env)}"])
             print(key)
             return 0
         qa = ensure_installed(ROOT, venv_path(ROOT, env), sys.executable, layers, env)

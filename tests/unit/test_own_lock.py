@@ -156,3 +156,13 @@ def test_our_pytest_plugins_import_nothing_heavy() -> None:
                           env={"PYTHONPATH": str(REPO / "scripts"), "PATH": "/usr/bin:/bin"})
     loaded = set(json.loads(done.stdout)) - set(sys.stdlib_module_names)
     assert loaded == {"qa_actions"}, loaded
+
+
+def test_a_lock_edited_to_two_versions_of_one_package_fails(tmp_path: Path) -> None:
+    """What a hand edit (or a bot bumping one file) leaves: the core and an extra disagree on a version."""
+    project = project_copy(tmp_path)
+    load = project / "lock" / "load.txt"
+    load.write_text(load.read_text() + "click==7.0 \\\n    --hash=sha256:" + "a" * 64 + "\n")
+    problems = lock_check(project).stderr
+    assert "lock/load.txt locks click==7.0, the core another version" in problems
+    assert "click is locked at 7.0, " in problems
