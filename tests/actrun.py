@@ -113,8 +113,17 @@ class ActRun:
                 and (job is None or r.get("job", "").strip() == job)]
 
     def explain(self) -> str:
-        """The tail of the log, for assertion messages."""
-        return f"act exit {self.returncode}, jobs {self.job_results()}\n" + "\n".join(self.log.splitlines()[-60:])
+        """For assertion messages: each failed step with the last lines its job printed, then the log's tail."""
+        failed = []
+        for job, result in self.job_results().items():
+            if result == "failure":
+                steps = {name.split(" ", 1)[-1] for name in self.failed_steps(job.strip())}
+                said = [r.get("msg", "") for r in self.records
+                        if r.get("job") == job and r.get("msg") and r.get("step") in steps]
+                end = next((i for i, line in enumerate(said) if "Failure - " in line), len(said))
+                failed.append(f"-- {job.strip()}: {sorted(steps)}\n" + "\n".join(said[max(0, end - 25):end + 1]))
+        return (f"act exit {self.returncode}, jobs {self.job_results()}\n" + "\n".join(failed) + "\n-- log:\n"
+                + "\n".join(self.log.splitlines()[-30:]))
 
 
 @dataclass

@@ -11,7 +11,7 @@ plus one file per extra a job asks for (`load`, `chaos`, `security`, `data`; `al
 installed with hash checking by uv (itself pinned with its hashes in `lock/uv.txt`, kept with uv's
 cache in `$QA_ACTIONS_CACHE`, which the setup action restores from the Actions cache), or by
 `pip --require-hashes` where uv cannot be had (`QA_ACTIONS_INSTALLER=pip` asks for pip). qa-actions'
-own code is the checkout this file sits in, put on the environment's path: nothing is built.
+own code, the checkout this file sits in, is copied into the environment: nothing is built.
 
 The environment is reused when an earlier step of the job (or another job on a self-hosted runner)
 made it from the same lock; asking for another extra adds it. Exports `QA` (the qa executable) and,
@@ -245,21 +245,48 @@ def _install(root: Path, venv: Path, python: str, requirements: Path, env: Mappi
     return "pip"
 
 
-def _link_code(root: Path, venv: Path) -> Path:
-    """qa-actions' own code from this checkout: a `.pth` file puts `scripts/` on the environment's path,
-    and `qa` runs its command line (what the `qa` console script of an installed wheel does)."""
+def code_digest(root: Path) -> str:
+    """qa-actions' own code in this checkout (sources and package data), to tell two versions apart."""
+    digest = hashlib.sha256()
+    package = root / "scripts" / "qa_actions"
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _copy_code(root: Path, venv: Path) -> Path:
+    """qa-actions' own code from this checkout, copied into the environment (what installing its wheel
+    does, without building one): jobs sharing the environment outlive each other's checkouts. Then
+    `qa`, which runs its command line like the console script of the wheel."""
     python = executable(venv, "python")
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    Path(purelib, "qa_actions.pth").write_text(str(root / "scripts") + "\n", encoding="utf-8")
+    purelib = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                                  capture_output=True, text=True, check=True).stdout.strip())
+    staged, old = purelib / f".qa_actions.{os.getpid()}", purelib / f".qa_actions.old.{os.getpid()}"
+    shutil.copytree(root / "scripts" / "qa_actions", staged, ignore=shutil.ignore_patterns("__pycache__"))
+    if (purelib / "qa_actions").exists():
+        (purelib / "qa_actions").replace(old)
+    staged.replace(purelib / "qa_actions")
+    shutil.rmtree(old, ignore_errors=True)
     qa = qa_launcher(venv)
     if os.name == "nt":
-        qa.write_text(f'@"{python}" -m qa_actions %*\r\n', encoding="utf-8")
+        _replace(qa, f'@"{python}" -m qa_actions %*\r\n')
     else:
-        qa.write_text(f"#!{python}\nimport sys\n\nfrom qa_actions.cli import main\n\nsys.exit(main())\n",
-                      encoding="utf-8")
-        qa.chmod(0o755)
+        _replace(qa, f"#!{python}\nimport sys\n\nfrom qa_actions.cli import main\n\nsys.exit(main())\n", 0o755)
     return qa
+
+
+def _replace(path: Path, text: str, mode: int = 0o644) -> None:
+    """Write `path` whole or not at all: other jobs sharing the environment may start qa meanwhile."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(text, encoding="utf-8")
+    partial.chmod(mode)
+    partial.replace(path)
 
 
 def ensure_installed(root: Path, venv: Path, python: str, layers: list[str],
@@ -269,20 +296,23 @@ def ensure_installed(root: Path, venv: Path, python: str, layers: list[str],
     with _locked(venv.with_name(venv.name + ".lock")):
         had, digest = installed(venv)
         wanted = layers_for([*had[1:], *layers[1:]])
-        if had == wanted and digest == lock_digest(root, wanted) and _works(qa):
+        made_from = f"{lock_digest(root, wanted)}-{code_digest(root)}"
+        if had == wanted and digest == made_from and _works(qa):
             return qa
         started = time.monotonic()
         (venv / MARKER).unlink(missing_ok=True)
-        with tempfile.TemporaryDirectory() as scratch:
-            requirements = Path(scratch, "requirements.txt")
-            requirements.write_text(merged_lock(root, wanted), encoding="utf-8")
-            installer = _install(root, venv, python, requirements, env)
-        qa = _link_code(root, venv)
+        installer = None
+        if had != wanted or digest.partition("-")[0] != made_from.partition("-")[0] or not _works(qa):
+            with tempfile.TemporaryDirectory() as scratch:
+                requirements = Path(scratch, "requirements.txt")
+                requirements.write_text(merged_lock(root, wanted), encoding="utf-8")
+                installer = _install(root, venv, python, requirements, env)
+        qa = _copy_code(root, venv)
         if not _works(qa):
             raise BootstrapError(f"{qa} does not run after installing qa-actions from {root}")
-        (venv / MARKER).write_text(f"{'+'.join(wanted)} {lock_digest(root, wanted)}\n", encoding="utf-8")
-        print(f"qa-actions: {'+'.join(wanted)} installed from the lock with {installer} in"
-              f" {time.monotonic() - started:.1f} s ({venv})", file=sys.stderr)
+        (venv / MARKER).write_text(f"{'+'.join(wanted)} {made_from}\n", encoding="utf-8")
+        done = f"installed from the lock with {installer}" if installer else "kept, qa-actions' code copied again"
+        print(f"qa-actions: {'+'.join(wanted)} {done} in {time.monotonic() - started:.1f} s ({venv})", file=sys.stderr)
     return qa
 
 

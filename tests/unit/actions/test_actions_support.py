@@ -194,7 +194,8 @@ def fake_qa(venv: Path, works: bool = True, layers: tuple[str, ...] = ("core",))
     qa.parent.mkdir(parents=True)
     qa.write_text(f"#!/bin/sh\nexit {0 if works else 1}\n")
     qa.chmod(qa.stat().st_mode | stat.S_IEXEC)
-    (venv / bootstrap.MARKER).write_text(f"{'+'.join(layers)} {bootstrap.lock_digest(bootstrap.ROOT, layers)}\n")
+    (venv / bootstrap.MARKER).write_text(f"{'+'.join(layers)} {bootstrap.lock_digest(bootstrap.ROOT, layers)}-"
+                                        f"{bootstrap.code_digest(bootstrap.ROOT)}\n")
     return qa
 
 
