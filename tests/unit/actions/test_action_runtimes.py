@@ -12,7 +12,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[3]
 RUNTIMES = tomllib.loads((REPO / "tests" / "data" / "action-runtimes.toml").read_text(encoding="utf-8"))
 YAML = [REPO / "action.yml", *sorted(REPO.glob("actions/*/action.yml")), *sorted(REPO.glob(".github/workflows/*.yml")),
-        *sorted(REPO.glob("scripts/qa_actions/templates/workflows/*.yml"))]
+        *sorted(REPO.glob("scripts/qa_actions/templates/workflows/*.yml")),
+        # examples people copy: the same pins there
+        REPO / "README.md", *sorted(REPO.glob("docs/*.md")), *sorted(REPO.glob("examples/**/*.yml"))]
 USES = re.compile(r"^\s*(?:-\s*)?uses:\s*(?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)(?:\s+#\s*(?P<comment>\S+))?", re.M)
 OURS = ("org/qa-actions", "./")
 
