@@ -1,5 +1,5 @@
 """Loaded by locust beside the project's locustfile (`-f theirs,this`): when the run quits, every failure
-locust counted goes to the JSON file named by QA_LOCUST_FAILURES.
+locust counted goes to the JSON file named by QA_LOCUST_FAILURES; and the run lasts its `--run-time`.
 
 Locust's own failures CSV is a snapshot rewritten once a second, and nothing writes it at the end, so a
 short run (or a busy machine) can end before its last snapshot and lose the errors; its end-of-run
@@ -25,3 +25,13 @@ def write_failures(environment: Any, **_: Any) -> None:
             for error in stats.errors.values()]
     # the tier's folder is scrubbed of secrets after locust exits, like every file a tool writes there
     Path(target).write_text(json.dumps(rows), encoding="utf-8")
+
+
+@events.init.add_listener
+def refresh_the_clock(**_: Any) -> None:
+    """gevent's loop keeps the time it last ran at, and locust starts its `--run-time` timer from it: a slow
+    start (a fresh runner compiles every module's bytecode on import) ended the run that much early,
+    with no requests at all. The timer starts after `init`, from the time refreshed here."""
+    import gevent
+
+    gevent.get_hub().loop.update_now()

@@ -1,5 +1,6 @@
 """The load tier runs real locust against a loopback target it starts, waits for and always stops."""
 
+import json
 import shutil
 import socket
 from pathlib import Path
@@ -57,6 +58,21 @@ def test_thresholds_missed_are_medium_problems(tmp_path: Path, run_qa, errors_of
     assert {"locust.json", "locust_stats.csv", "locust_failures.csv", "target.log", "output.log"} <= {
         p.name for p in folder.iterdir()}
     assert "req/s ≥ 100000 ✗" in run_qa("gate", "--project", project).stdout
+
+
+def test_a_slow_start_does_not_cut_the_run_short(tmp_path: Path, run_qa) -> None:
+    """Imports that take seconds (a fresh runner compiling bytecode) left gevent's clock behind, and
+    locust's --run-time timer fired that much early: the run lasts its run-time all the same."""
+    project = load_project(tmp_path, f'host = "http://127.0.0.1:{{port}}"\nstart = {STATIC_SERVER}\n'
+                                     'users = 2\nspawn-rate = 2\nrun-time = 2\n')
+    locustfile = project / "tests" / "load" / "locustfile.py"
+    # a slow import: busy, not asleep (a sleep would let gevent run its loop)
+    slow = "import time\nend = time.monotonic() + 2.5\nwhile time.monotonic() < end:\n    pass\n"
+    locustfile.write_text(slow + locustfile.read_text())
+    run_qa("tier", "load", "--project", project, "-q")
+    stats = json.loads((project / "qa-results" / "load" / "locust.json").read_text())
+    lasted = max(s["last_request_timestamp"] for s in stats) - min(s["start_time"] for s in stats)
+    assert lasted >= 1.5, f"the run lasted {lasted:.2f} s of its 2 s"
 
 
 @pytest.mark.parametrize(
