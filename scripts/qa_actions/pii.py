@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.resources
 import ipaddress
 import re
 from collections.abc import Callable, Iterable
@@ -143,9 +144,14 @@ def _ipv6_ok(value: str) -> bool:
     return value.count(":") >= 2 and _ip_ok(value)
 
 
-@functools.cache
-def name_dictionary() -> tuple[frozenset[str], frozenset[str]]:
-    """First names and surnames from Faker's locales: a name is a known first name and a known surname."""
+NAMES_FILE = "person-names.txt"  # package data, made from Faker by `python .ci/lock.py`
+
+
+def names_from_faker() -> tuple[list[str], list[str], str]:
+    """(first names, surnames, Faker's version) of Faker's locales, as `person-names.txt` records them.
+    Only the lock refresh and its test call this: every job scrubs names, and Faker is the `data` extra."""
+    from importlib.metadata import version
+
     word = re.compile(f"{_SURNAME}$")
     first: set[str] = set()
     last: set[str] = set()
@@ -153,7 +159,28 @@ def name_dictionary() -> tuple[frozenset[str], frozenset[str]]:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         first.update(n for n in provider.first_names if word.match(n))
         last.update(n for n in provider.last_names if word.match(n))
-    return frozenset(first), frozenset(last - set(PLACEHOLDER_SURNAMES))
+    return sorted(first), sorted(last), version("Faker")
+
+
+def names_text(first: Iterable[str], last: Iterable[str], faker_version: str) -> str:
+    return (f"# first names and surnames of Faker {faker_version} ({', '.join(NAME_LOCALES)}), made by"
+            f" `python .ci/lock.py`: do not edit\n[first]\n" + "".join(f"{n}\n" for n in first)
+            + "[last]\n" + "".join(f"{n}\n" for n in last))
+
+
+@functools.cache
+def name_dictionary() -> tuple[frozenset[str], frozenset[str]]:
+    """First names and surnames from Faker's locales: a name is a known first name and a known surname.
+    Read from the package's copy of Faker's lists, so that scrubbing needs no Faker."""
+    sections: dict[str, set[str]] = {"first": set(), "last": set()}
+    current = sections["first"]
+    text = importlib.resources.files(__package__).joinpath(NAMES_FILE).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            current = sections[line[1:-1]]
+        elif line and not line.startswith("#"):
+            current.add(line)
+    return frozenset(sections["first"]), frozenset(sections["last"] - set(PLACEHOLDER_SURNAMES))
 
 
 def _name_ok(value: str) -> bool:

@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "scripts" / "qa_actions"
 # Lowest first: a unit may import its own modules and units before it, never one after it.
 # A unit is a top-level module or a sub-package of qa_actions.
 LAYERS: list[tuple[str, ...]] = [
-    ("__init__", "errors", "text", "layout", "categories", "pii", "testing", "bootstrap",
+    ("__init__", "errors", "text", "layout", "categories", "pii", "testing", "bootstrap", "extras",
      "templates"),  # leaves
     ("schema", "fsutil", "progress", "names"),  # … and the names of a project's reports on GitHub
     ("scrub",),  # secrets out of every file we write

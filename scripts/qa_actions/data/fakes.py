@@ -19,7 +19,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from .. import pii
-from ..errors import ConfigError
+from ..errors import ConfigError, QaError
+from ..extras import missing_extra
 
 CACHE_SIZE = 200_000
 IPV4_FAKE_NET = ipaddress.ip_network("240.0.0.0/4")  # reserved, never routed
@@ -53,6 +54,9 @@ class Pseudonymizer:
 
     def __init__(self, salt: str, locale: str = "en_US", cache_size: int = CACHE_SIZE) -> None:
         self._keyed = hmac.new(salt.encode(), digestmod=hashlib.sha256)  # copied per value: the key set up once
+        missing = missing_extra("faker", "anonymising test data")
+        if missing:
+            raise QaError(missing)
         try:
             person = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ModuleNotFoundError:

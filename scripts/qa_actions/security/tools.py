@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..extras import missing_extra
 from ..fsutil import read_json
 from ..layout import OUTPUT_LOG
 from ..project.process import ProcessOutcome, run_streaming
@@ -29,9 +29,9 @@ class ScanFailure(Exception):
 
 def require(module: str, requirement: str) -> str | None:
     """Fail with `missing-tool` when `module` cannot be imported by qa; return the tool's version."""
-    if importlib.util.find_spec(module) is None:
-        raise ScanFailure(f"{requirement} is not installed in qa's environment ({sys.executable}): "
-                          f"pip install '{requirement}'", "missing-tool")
+    missing = missing_extra(module, f"the {requirement.split('[')[0]} scan")
+    if missing:
+        raise ScanFailure(missing, "missing-tool")
     try:
         return importlib.metadata.version(requirement.split("[")[0])
     except importlib.metadata.PackageNotFoundError:

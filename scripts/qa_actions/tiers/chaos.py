@@ -30,7 +30,7 @@ def find_experiments(project: Path, patterns: list[str]) -> list[Path]:
 def run_experiments(run: TierRun, experiments: list[Path], python: str, manifest: TierManifest,
                     deadline: float) -> None:
     """Run each experiment in turn, recording it in `manifest`; stops the tier at its deadline."""
-    command = python_module_command("chaostoolkit", "chaostoolkit")
+    command = python_module_command("chaostoolkit", f"the {run.name} tier")
     folder = run.folder / EXPERIMENTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     env = tool_environment(run.project, run.name, run.folder, python,

@@ -35,7 +35,7 @@ def run_load(run: TierRun, paths: list[str], python: str, manifest: TierManifest
     from . import load_target  # urllib: only load tiers pay for importing it
 
     tier, folder = run.tier, run.folder.resolve()
-    command = python_module_command("locust", "locust")
+    command = python_module_command("locust", f"the {run.name} tier")
     started = time.monotonic()
     env = tool_environment(run.project, run.name, run.folder, python,
                            run.environment.process_env() if run.environment else None, run.pass_env)

@@ -13,6 +13,7 @@ class MatrixEntry:
     tier: str
     shard: int
     shards: int
+    extras: str = ""  # of qa-actions, for the job's setup step: `load` for a load tier, `chaos` for experiments
 
     @property
     def name(self) -> str:
@@ -38,8 +39,19 @@ def build_matrix(config: QaConfig, tiers: list[str], shards: dict[str, int]) -> 
         raise ConfigError(f"--shards names `{unknown[0]}`, which is not among the tiers to run: {', '.join(tiers)}")
     if not tiers:
         raise ConfigError(f"no tiers to run: every tier is disabled in {config.source}")
-    return [MatrixEntry(name, shard, shards.get(name, 1))
+    return [MatrixEntry(name, shard, shards.get(name, 1), tier_extras(config, name))
             for name in tiers for shard in range(1, shards.get(name, 1) + 1)]
+
+
+def tier_extras(config: QaConfig, name: str) -> str:
+    """The extra of qa-actions a tier's job installs (extras.py): locust for a load tier,
+    chaostoolkit for a tier with experiments; the core runs every other tier."""
+    from .chaos import find_experiments
+
+    tier = config.tiers[name]
+    if tier.kind == "load":
+        return "load"
+    return "chaos" if tier.experiments and find_experiments(config.project, tier.experiments) else ""
 
 
 def matrix_json(entries: list[MatrixEntry]) -> dict[str, list[dict[str, object]]]:

@@ -8,12 +8,12 @@ project's own dependencies.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..extras import missing_extra
 from ..project.environment import tier_environ
 from ..project.interpreter import MissingTool
 
@@ -34,9 +34,9 @@ def tool_environment(project: Path, tier: str, folder: Path, python: str,
             "QA_RESULTS_DIR": str(folder.resolve()), "QA_PYTHON": python}
 
 
-def python_module_command(module: str, package: str) -> list[str]:
-    """`python -m module` under qa's interpreter, or a `missing-tool` problem naming the package to install."""
-    if importlib.util.find_spec(module) is None:
-        raise MissingTool(f"{package} is not installed in qa's environment ({sys.executable}):"
-                          f" reinstall qa-actions, which depends on it (pip install qa-actions)")
+def python_module_command(module: str, needed_by: str) -> list[str]:
+    """`python -m module` under qa's interpreter, or a `missing-tool` problem naming the extra to install."""
+    missing = missing_extra(module, needed_by)
+    if missing:
+        raise MissingTool(missing)
     return [sys.executable, "-m", module]

@@ -179,7 +179,7 @@ def test_a_missing_scanner_is_critical(sample_project: Path, errors_of) -> None:
     assert done.returncode == 1 and "Traceback" not in done.stderr
     (problem,) = errors_of(sample_project)
     assert (problem["category"], problem["code"]) == ("critical", "missing-tool")
-    assert problem["message"].startswith("bandit[sarif,toml] is not installed in qa's environment")
+    assert problem["message"].startswith("the bandit scan needs bandit, which is not installed in qa's environment")
 
 
 def test_a_vulnerable_pin_fails_the_gate(sample_project: Path, run_qa, errors_of, safety_auth, httpserver,

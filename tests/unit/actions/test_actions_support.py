@@ -68,7 +68,8 @@ def test_matrix_has_one_entry_per_tier_and_shard() -> None:
     entries = build_matrix(config, ["unit", "smoke"], parse_shards("unit=3"))
     assert [(e.tier, e.shard, e.shards, e.name) for e in entries] == [
         ("unit", 1, 3, "unit 1/3"), ("unit", 2, 3, "unit 2/3"), ("unit", 3, 3, "unit 3/3"), ("smoke", 1, 1, "smoke")]
-    assert matrix_json(entries)["include"][0] == {"tier": "unit", "shard": 1, "shards": 3, "name": "unit 1/3"}
+    assert matrix_json(entries)["include"][0] == {"tier": "unit", "shard": 1, "shards": 3, "extras": "",
+                                                  "name": "unit 1/3"}
 
 
 @pytest.mark.parametrize(("shards", "tiers", "words"), [
@@ -80,6 +81,20 @@ def test_matrix_has_one_entry_per_tier_and_shard() -> None:
 def test_bad_matrix_requests(shards: str, tiers: list[str], words: str) -> None:
     with pytest.raises(ConfigError, match=words):
         build_matrix(config_of({}), tiers, parse_shards(shards))
+
+
+def test_matrix_names_the_extra_each_tier_job_installs(tmp_path: Path, run_qa) -> None:
+    """A load tier's job installs qa-actions[load], a tier with chaostoolkit experiments [chaos], the rest the core."""
+    (tmp_path / "pyproject.toml").write_text("[tool.qa.tiers.load]\nenabled = true\n")
+    for name in ("unit", "chaos", "load"):
+        (tmp_path / "tests" / name).mkdir(parents=True)
+    done = run_qa("plan", "--project", tmp_path)
+    extras = {e["tier"]: e["extras"] for e in json.loads(done.stdout)["include"]}
+    assert extras == {"unit": "", "chaos": "", "load": "load"}, done.stderr
+    (tmp_path / "tests" / "chaos" / "experiments").mkdir()
+    (tmp_path / "tests" / "chaos" / "experiments" / "killed.json").write_text("{}")
+    done = run_qa("plan", "--project", tmp_path)
+    assert {e["tier"]: e["extras"] for e in json.loads(done.stdout)["include"]}["chaos"] == "chaos"
 
 
 def test_plan_command_sets_the_matrix_output(tmp_path: Path, run_qa) -> None:
@@ -173,11 +188,13 @@ def test_load_config_fail_on_override(tmp_path: Path) -> None:
     assert load_config(tmp_path).fail_on == "medium"
 
 
-def fake_qa(venv: Path, works: bool = True) -> Path:
-    qa = bootstrap.executable(venv, "qa")
+def fake_qa(venv: Path, works: bool = True, layers: tuple[str, ...] = ("core",)) -> Path:
+    """An environment the bootstrap made from today's lock (its marker), with a stand-in `qa`."""
+    qa = bootstrap.qa_launcher(venv)
     qa.parent.mkdir(parents=True)
     qa.write_text(f"#!/bin/sh\nexit {0 if works else 1}\n")
     qa.chmod(qa.stat().st_mode | stat.S_IEXEC)
+    (venv / bootstrap.MARKER).write_text(f"{'+'.join(layers)} {bootstrap.lock_digest(bootstrap.ROOT, layers)}\n")
     return qa
 
 
@@ -202,7 +219,8 @@ def test_bootstrap_failures_are_one_line(tmp_path: Path, monkeypatch: pytest.Mon
     broken = tmp_path / "broken"
     fake_qa(broken, works=False)
     with pytest.raises(bootstrap.BootstrapError, match="creating the virtual environment failed"):
-        bootstrap.ensure_installed(tmp_path, broken, "/bin/false")
+        bootstrap.ensure_installed(bootstrap.ROOT, broken, "/bin/false", ["core"],
+                                   {"QA_ACTIONS_CACHE": str(tmp_path / "cache"), "QA_ACTIONS_INSTALLER": "pip"})
     monkeypatch.setattr(bootstrap, "MIN_PYTHON", (sys.version_info.major + 1, 0))
     assert bootstrap.main([], {}) == 2
     assert "run the qa-actions setup action first" in capsys.readouterr().err

@@ -1,7 +1,10 @@
 """How tools from qa's environment see a project, and how a load target's command is filled in."""
 
+import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,8 +28,23 @@ def test_project_code_is_importable_like_pytest_makes_it(tmp_path: Path, monkeyp
 
 def test_a_tool_missing_from_qas_environment_is_a_missing_tool() -> None:
     assert python_module_command("json", "json")[1:] == ["-m", "json"]
-    with pytest.raises(MissingTool, match="no-such-tool is not installed in qa's environment"):
-        python_module_command("no_such_tool_module", "no-such-tool")
+    with pytest.raises(MissingTool, match="the nope tier needs no_such_tool_module, which is not installed in qa's"):
+        python_module_command("no_such_tool_module", "the nope tier")
+
+
+def test_a_heavy_tool_missing_names_its_extra(tmp_path: Path) -> None:
+    """A core-only environment (locust blocked in the process that runs qa) and a load tier."""
+    (tmp_path / "pyproject.toml").write_text("[tool.qa.tiers.load]\nenabled = true\n")
+    (tmp_path / "tests" / "load").mkdir(parents=True)
+    (tmp_path / "tests" / "load" / "locustfile.py").write_text("")
+    blocked = "import sys; sys.modules['locust'] = None; from qa_actions.cli import main; sys.exit(main())"
+    done = subprocess.run([sys.executable, "-c", blocked, "tier", "load", "--project", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 1 and "the load tier needs qa-actions[load]" in done.stdout
+    manifest = json.loads((tmp_path / "qa-results" / "load" / "tier.json").read_text())
+    assert manifest["error_code"] == "missing-tool"
+    assert manifest["reason"].startswith("the load tier needs qa-actions[load]: locust is not installed in qa's")
 
 
 def tier(**keys: object) -> TierConfig:
