@@ -149,8 +149,9 @@ def read_lcov(path: Path) -> LineCount:
             key, _, value = line.partition(":")
             if key == "DA":
                 fields = value.split(",")
-                if len(fields) < 2 or _count(path, "DA line", fields[0]) is None:
+                if len(fields) < 2:
                     raise InputError(f"{path}: not an LCOV report (line {number}: {clip(line, 80)!r})")
+                _count(path, "DA line", fields[0])
                 hits = fields[1].strip().lstrip("-")
                 da.statements += 1
                 da.covered += int(hits.isascii() and hits.isdigit() and int(hits) > 0)
