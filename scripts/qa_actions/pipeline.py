@@ -26,6 +26,7 @@ from .tiers.run import TierRun
 from .tiers.runner import run_tier
 
 if TYPE_CHECKING:
+    from .collect.external import ExternalReports
     from .manifest import Shard, TierManifest
     from .model import RunResult, ScanResult
     from .project.environment import Environment
@@ -78,19 +79,63 @@ def _in_steps(what: str, names: list[str], run_one: Callable[[str], T], summary:
     return outcomes
 
 
-def collect_results(config: QaConfig, results: Path, base: str | None = None) -> RunResult:
-    """Collect the results folder, apply the gates and write `results.json` (and the scans' SARIF).
+def external_reports(config: QaConfig, names: list[str] | None = None, junit: tuple[str, ...] = (),
+                     coverage: tuple[str, ...] = ()) -> list[ExternalReports]:
+    """The external tiers to read: those of `names` (default: every enabled one) from `[tool.qa]`, and
+    those `qa collect --junit-files/--coverage-files` name (`[TIER=]GLOB`, relative to the current
+    folder; several a value, one a line), whose globs add to a configured tier's."""
+    from .collect.external import ExternalReports, parse_spec
+    from .errors import ConfigError
+
+    found: dict[str, ExternalReports] = {}
+    for name in config.external_tiers(names):
+        tier = config.tiers[name]
+        found[name] = ExternalReports(name, list(tier.junit_files), list(tier.coverage_files), tier.coverage_gate,
+                                      tier.allow_empty, config.project)
+    for option, values in (("--junit-files", junit), ("--coverage-files", coverage)):
+        for value in values:
+            for line in filter(None, (line.strip() for line in value.splitlines())):
+                name, pattern = parse_spec(line)
+                tier = config.tiers.get(name)
+                if tier is not None and tier.kind != "external":
+                    raise ConfigError(f"{option} {line!r}: tier {name} is a {tier.kind} tier of {config.source};"
+                                      " name another tier for the reports of another test runner")
+                if name not in found:
+                    gate = tier.coverage_gate if tier is not None else None
+                    found[name] = ExternalReports(name, gate=gate, allow_empty=tier is not None and tier.allow_empty,
+                                                  base=config.project)
+                patterns = found[name].junit if option == "--junit-files" else found[name].coverage
+                patterns.append(str(Path(pattern).absolute()))
+    return list(found.values())
+
+
+def collect_results(config: QaConfig, results: Path, base: str | None = None,
+                    external: list[ExternalReports] | None = None) -> RunResult:
+    """Collect the results folder and the external tiers' reports (default: every enabled external
+    tier of the configuration), apply the gates and write `results.json` (and the scans' SARIF).
 
     Changed-lines coverage compares with `base`, by default the base commit of the GitHub event.
     """
     from .collect.changed_lines import measure_changed_lines
+    from .collect.external import collect_external
     from .collect.merge import collect
     from .evaluate.gates import evaluate
     from .github_env import read_github_env
-    from .model import save_results
+    from .model import TierResult, save_results
     from .project.runinfo import current_run
 
+    specs = external_reports(config) if external is None else external
+    if specs:
+        results.mkdir(parents=True, exist_ok=True)  # another tool's reports alone make a run
     run = collect(results, current_run(config.project), config.project)
+    for spec in specs:
+        if spec.tier in run.tiers:
+            run.tiers[spec.tier] = TierResult(
+                spec.tier, "error", kind="external", error_code="tier-error",
+                reason=f"tier {spec.tier} is both an external tier and a tier folder of the results (a {MANIFEST}):"
+                       " give the other test runner's tier a name of its own")
+        else:
+            run.tiers[spec.tier] = collect_external(spec)
     order = {name: index for index, name in enumerate(config.tiers)}
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
     base = base or read_github_env().event.base_sha
@@ -190,9 +235,9 @@ def run_everything(config: QaConfig, tiers: list[str], scans: list[str], results
     read_only = " (read-only)" if environment.read_only else ""
     data = environment.data_dir if environment.data_dir.is_dir() else "none (no tests/data folder for it)"
     say(f"■ environment {environment.name}: data {data}{read_only}")
-    run_tiers(config, tiers, results, echo=echo, environment=environment)
+    run_tiers(config, config.runnable(tiers), results, echo=echo, environment=environment)
     run_scans(config, scans, results)
-    outcome = collect_results(config, results, base)
+    outcome = collect_results(config, results, base, external_reports(config, config.external_tiers(tiers)))
     return outcome, write_error_log(outcome, config.errors_path)
 
 

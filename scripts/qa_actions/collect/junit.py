@@ -203,7 +203,7 @@ def case_id(attrs: Mapping[str, str]) -> str:
     file = attrs.get("file")
     if file and file.endswith(".py"):
         return f"{_node_prefix(file, classname)}::{name}"
-    return f"{classname}::{name}" if classname else name
+    return f"{classname}::{name}" if classname and classname != name else name  # jest-junit repeats the title
 
 
 @functools.lru_cache(maxsize=4096)
@@ -228,9 +228,11 @@ def _location(case: Case, text: str) -> tuple[str | None, int | None]:
     if matches:
         last = matches[-1]
         return last["file"].replace("\\", "/"), int(last["line"])
-    raw = case.line
-    line = int(raw) + 1 if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None  # xunit1: 0-based
-    return case.file, line
+    raw, file = case.line, case.file
+    line = int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    if line is not None and file is not None and file.endswith(".py"):
+        line += 1  # pytest's xunit1 counts from 0; other producers (PHPUnit) from 1
+    return file, line
 
 
 def _first_line(text: str) -> str:

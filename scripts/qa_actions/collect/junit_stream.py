@@ -22,7 +22,7 @@ where it keeps the memory bounded. Text is not a token: expat hands it over piec
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # nosec B405 - only used to hold elements we build, never to parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
@@ -169,26 +169,34 @@ class _Reader:
 def raw_cases(path: Path) -> Iterator[RawCase]:
     """Every <testcase> of the file in order; malformed or hostile XML raises InputError naming it."""
     reader = _Reader(path)
-    parser, fed = reader.parser, 0
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(READ_BYTES):
-                parser.Parse(chunk, False)
-                fed += len(chunk)
-                if fed - reader.progress > MAX_TOKEN_BYTES:
-                    raise InputError(f"{path}: refused: a single XML token (a tag with its attributes, a comment)"
-                                     f" of more than {MAX_TOKEN_BYTES:,} bytes at byte {reader.progress:,}")
-                yield from reader.ready
-                reader.ready.clear()
-            parser.Parse(b"", True)
+        for _ in feed(path, reader.parser, lambda: reader.progress):
+            yield from reader.ready
+            reader.ready.clear()
     except expat.ExpatError as exc:
-        raise InputError(f"{path}: malformed XML ({_parse_error(exc)})") from None
+        raise InputError(f"{path}: malformed XML ({parse_error(exc)})") from None
     except ValueError as exc:  # pyexpat on a declared multi-byte encoding it cannot decode (shift_jis, ...)
         raise InputError(f"{path}: cannot read the declared encoding ({exc}); {ENCODINGS}") from None
     yield from reader.ready
 
 
-def _parse_error(exc: expat.ExpatError) -> str:
+def feed(path: Path, parser: expat.XMLParserType, progress: Callable[[], int]) -> Iterator[None]:
+    """Feed `path` to `parser` in READ_BYTES pieces, pausing after each; `progress` is the byte index where
+    the parser's last complete event began, and more than MAX_TOKEN_BYTES past it refuses the file.
+    Shared by every XML report we read (JUnit, Cobertura)."""
+    fed = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(READ_BYTES):
+            parser.Parse(chunk, False)
+            fed += len(chunk)
+            if fed - progress() > MAX_TOKEN_BYTES:
+                raise InputError(f"{path}: refused: a single XML token (a tag with its attributes, a comment)"
+                                 f" of more than {MAX_TOKEN_BYTES:,} bytes at byte {progress():,}")
+            yield
+        parser.Parse(b"", True)
+
+
+def parse_error(exc: expat.ExpatError) -> str:
     message = str(exc)
     if message.startswith("no element found"):
         return "the file is empty or cut short"

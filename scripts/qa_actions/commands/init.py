@@ -65,7 +65,7 @@ def _measure(config) -> dict[str, float | None]:
     from ..pipeline import run_tiers
     from ..progress import say
 
-    names = [name for name in config.enabled_tiers() if config.tiers[name].coverage_gate is not None]
+    names = [name for name in config.runnable(config.enabled_tiers()) if config.tiers[name].coverage_gate is not None]
     if not names:
         return {}
     say(f"■ measuring coverage: {', '.join(names)} (qa init --no-run skips this)")

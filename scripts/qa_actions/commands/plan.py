@@ -46,7 +46,7 @@ def plan(project: Path, tiers: str | None, every: bool, shards: str | None, envi
         names = config.select_tiers(chosen) if chosen else []
     if chosen:
         refuse_disallowed(env, names)
-    names = [name for name in names if env.allows(name)]
+    names = [name for name in config.runnable(names) if env.allows(name)]  # `qa collect` reads external tiers
     entries = build_matrix(config, names, parse_shards(shards))
     matrix = json.dumps(matrix_json(entries))
     write_outputs({"matrix": matrix, "tiers": ",".join(names)})

@@ -45,6 +45,9 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
 
     config = load_config(project, fail_on)
     config.select_tiers([name])
+    if config.tiers[name].kind == "external":
+        raise click.BadParameter(f"tier {name} is an external tier: another tool runs its tests, and `qa collect`"
+                                 " reads their reports", param_hint="'NAME'")
     if shard is not None and config.tiers[name].kind == "load":
         raise click.BadParameter(f"tier {name} is a load tier, one locust run: only pytest tiers are sharded",
                                  param_hint="'--shard'")

@@ -97,8 +97,19 @@ class QaConfig:
         (an artifact cannot excuse its own tier). The `unit` tier of a project where nothing was
         found names every place detection looked."""
         nothing_found = self.detection.layout == "none"
-        return {name: list(self.detection.looked_in) if nothing_found and name == UNIT else list(tier.paths)
+        return {name: list(self.detection.looked_in) if nothing_found and name == UNIT
+                else list(tier.junit_files) if tier.kind == "external" else list(tier.paths)
                 for name, tier in self.tiers.items() if not tier.allow_empty}
+
+    def runnable(self, names: list[str]) -> list[str]:
+        """The tiers of `names` that qa runs itself: an external tier's tests run in another tool, and
+        `qa collect` reads their reports."""
+        return [name for name in names if self.tiers[name].kind != "external"]
+
+    def external_tiers(self, names: list[str] | None = None) -> list[str]:
+        """The external tiers of `names` (default: every enabled tier)."""
+        chosen = self.enabled_tiers() if names is None else names
+        return [name for name in chosen if self.tiers[name].kind == "external"]
 
     def planned_tiers(self) -> list[str]:
         """Every tier a nightly run (`qa plan --all`) runs: disabled ones too, but not the seed tiers

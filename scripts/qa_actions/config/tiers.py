@@ -17,7 +17,7 @@ DEFAULT_TIERS: dict[str, dict[str, Any]] = {
     "load": {"kind": "load", "enabled": False},
 }
 
-TierKind = Literal["pytest", "load"]
+TierKind = Literal["pytest", "load", "external"]
 RollbackStrategy = Literal["default", "always", "never", "deviated"]
 
 # keys that mean something for one kind of tier only; setting one on the other kind is an error
@@ -25,11 +25,16 @@ PYTEST_KEYS = frozenset({"markers", "coverage", "branch", "timeout", "source", "
                          "rollback-strategy", "workers", "durations"})
 LOAD_KEYS = frozenset({"host", "start", "ready", "ready-timeout", "users", "spawn-rate", "run-time", "p95-ms",
                        "fail-ratio", "rps-min", "locust-args"})
+EXTERNAL_KEYS = frozenset({"junit-files", "coverage-files"})
+# the keys each kind takes (`coverage`, the gate, is shared by pytest and external tiers)
+KIND_KEYS: dict[str, frozenset[str]] = {"pytest": PYTEST_KEYS, "load": LOAD_KEYS,
+                                        "external": EXTERNAL_KEYS | {"coverage"}}
 
 
 @dataclass
 class TierConfig:
-    """One test tier: pytest tests (plus chaostoolkit experiments), or a locust load test (`kind = "load"`)."""
+    """One test tier: pytest tests (plus chaostoolkit experiments), a locust load test (`kind = "load"`), or
+    the reports another tool's test runner wrote (`kind = "external"`: JUnit XML, Cobertura or LCOV)."""
 
     paths: list[str]
     kind: TierKind = "pytest"
@@ -61,12 +66,16 @@ class TierConfig:
     fail_ratio: float | bool = 0.01
     rps_min: float | bool = False
     locust_args: list[str] = field(default_factory=list)
+    # kind = "external": globs relative to the project, read by `qa collect`
+    junit_files: list[str] = field(default_factory=list)
+    coverage_files: list[str] = field(default_factory=list)
     # qa-actions' own secrets (GITHUB_TOKEN, SAFETY_API_KEY…) this tier's tests may see; none by default
     pass_env: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._check_pytest_keys()
         self._check_load_keys()
+        self._check_external_keys()
 
     def _check_pytest_keys(self) -> None:
         if self.coverage is True:
@@ -102,6 +111,15 @@ class TierConfig:
         if self.start == [] or self.start == "":
             raise ValueError("`start` takes a command (a list of arguments, or one string split like a shell)")
 
+    def _check_external_keys(self) -> None:
+        if self.kind == "external" and not self.junit_files:
+            raise ValueError('a tier with kind = "external" needs `junit-files`: globs of the JUnit XML reports'
+                             ' its test runner writes, such as ["web/reports/junit*.xml"]')
+        for key, patterns in (("junit-files", self.junit_files), ("coverage-files", self.coverage_files)):
+            if any(not p or Path(p).is_absolute() or ".." in Path(p).parts for p in patterns):
+                raise ValueError(f"`{key}` takes glob patterns relative to the project, such as"
+                                 ' "web/reports/*.xml"')
+
     @property
     def coverage_gate(self) -> float | None:
         """Minimum line coverage in percent, or None when this tier measures no coverage."""
@@ -117,10 +135,10 @@ class TierConfig:
 
 
 def check_kind_keys(name: str, tier: TierConfig, user: dict[str, Any], source: Path) -> None:
-    """A key of the other kind of tier is a mistake worth naming (a threshold on a pytest tier does nothing)."""
-    wrong = sorted(set(user) & (PYTEST_KEYS if tier.kind == "load" else LOAD_KEYS))
+    """A key of another kind of tier is a mistake worth naming (a threshold on a pytest tier does nothing)."""
+    wrong = sorted((set(user) & frozenset().union(*KIND_KEYS.values())) - KIND_KEYS[tier.kind])
     if wrong:
-        other = "pytest" if tier.kind == "load" else "load"
+        other = next(kind for kind, keys in KIND_KEYS.items() if wrong[0] in keys)
         raise ConfigError(f"{source}: `tool.qa.tiers.{name}.{wrong[0]}` applies to tiers with kind = \"{other}\","
                           f" and this tier's kind is \"{tier.kind}\"")
 

@@ -51,6 +51,9 @@ def _tier_line(name: str, tier: TierConfig, config: QaConfig) -> str:
     where = " ".join(tier.paths) + (f" -m {tier.markers!r}" if tier.markers else "")
     if tier.kind == "load":
         return f"{name}: locust {where} against {tier.host or 'no host'}"
+    if tier.kind == "external":
+        gate = f"coverage gate {tier.coverage_gate:g} %" if tier.coverage_gate is not None else "no coverage gate"
+        return f"{name}: reports of another test runner, {' '.join(tier.junit_files)} (read by qa collect; {gate})"
     if found is not None:
         why = found.why
     elif config.detection.layout == "none":
