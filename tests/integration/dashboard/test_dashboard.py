@@ -105,6 +105,8 @@ PLOTS = """JSON.stringify({
     x: [u.scales.x.min, u.scales.x.max], y: [u.scales.y.min, u.scales.y.max],
     xTicks: u.axes[0]._values, yTicks: u.axes[1]._values,
     series: u.series.slice(1).map(s => s.label),
+    legend: (u.setCursor({left: u.valToPos(u.data[0][u.data[0].length - 1], 'x'), top: 10}),
+             [...u.root.querySelectorAll('.u-legend .u-series')].map(e => e.textContent)),
   }])),
   shown: (document.getElementById('shown-runs') || {}).textContent || null,
   text: document.body.innerText,
@@ -122,6 +124,7 @@ def actions_history(path: Path, runs: int) -> Path:
     for i, record in enumerate(records):
         record.run.run_id = f"{7_000_000 + i}.{2 if i % 7 == 3 else 1}"
         record.run.repository = "octo/app"
+        record.tiers[1].duration_s = 0.25  # smoke: a sub-second tier
     with open_history(path, create=True) as store:
         store.append(*records)
     return path
@@ -171,6 +174,15 @@ def test_charts_fit_the_data_for_any_size_of_history(runs: int, tmp_path: Path, 
     assert plots["chart-duration"]["y"][0] == 0 and 14 <= plots["chart-duration"]["y"][1] <= 20  # unit: 10-14 s
     for name in ("chart-tests", "chart-flaky", "chart-findings"):  # counts: whole numbers only
         assert all(re.fullmatch(r"\d+", tick) for tick in plots[name]["yTicks"]), plots[name]
+        assert plots[name]["y"][0] == 0 and plots[name]["y"][1] == int(plots[name]["y"][1])
+    # the legend under the cursor, at the latest run shown: its time, run and commit, each value with its unit
+    latest = runs - 1 if runs == 1 else max(i for i in range(runs) if i % 4 in (0, 1))
+    when = datetime.fromtimestamp(T0 + latest * HOUR, UTC).strftime("%Y-%m-%d %H:%M")
+    attempt = " (attempt 2)" if latest % 7 == 3 else ""
+    commit = f"{latest:040x}"[:7]
+    assert plots["chart-duration"]["legend"] == [
+        f"run (UTC){when} · #{7_000_000 + latest}{attempt} {commit}", f"unit{10 + latest % 5}s", "smoke250ms"]
+    assert plots["chart-pass"]["legend"][1:] == ["unit100%", "smoke100%"]
     assert all(re.fullmatch(r"0|\d+(\.\d)?s|\d+ms", tick) for tick in plots["chart-duration"]["yTicks"])
 
     main = [T0 + i * HOUR for i in range(runs) if i % 4 in (0, 1)]
