@@ -42,10 +42,10 @@ def render_dashboard(model: DashboardModel, assets: Assets, generated: int) -> s
     of_base = _of_branch(model.base_branch)
     sections = [
         _kpis(model),
-        _section("Tiers", f"last {plural(model.window_runs, 'run')} {of_base}", _tier_table(model.tiers)),
+        _section("Tiers", f"{last(model.window_runs)} {of_base}", _tier_table(model.tiers)),
         _trends(model),
-        _section("Flakiest tests", f"last {plural(model.recent_runs, 'run')}, every branch", _flaky_table(model.flaky)),
-        _section("Slowest tests", f"mean over the last {plural(model.window_runs, 'run')} {of_base}",
+        _section("Flakiest tests", f"{last(model.recent_runs)}, every branch", _flaky_table(model.flaky)),
+        _section("Slowest tests", f"mean over {last(model.window_runs)} {of_base}",
                  _slow_table(model.slowest)),
         _section("Recent runs", "newest first, every branch; a run links to its page on GitHub Actions",
                  _recent_table(model)),
@@ -90,6 +90,10 @@ def span(seconds: float) -> str:
 def seconds(value: float) -> str:
     """A duration as elsewhere (`4.7s`, `2m05s`), but in milliseconds below a second, where `0.0s` says nothing."""
     return f"{round(value * 1000)}ms" if value < 0.9995 else duration(value)
+
+
+def last(runs: int) -> str:
+    return "the last run" if runs == 1 else f"the last {runs} runs"
 
 
 def _of_branch(branch: str) -> str:
@@ -179,7 +183,7 @@ def _kpis(model: DashboardModel) -> str:
         _kpi("Test pass rate", percent(model.pass_rate, 2), "passed / ran, flaky counted as passed",
              _tone(model.pass_rate, 0.99, 0.95)),
         _kpi("Flaky rate", percent(model.flaky_rate, 2),
-             f"{plural(model.unstable, 'test')} flaky or flipping in the last {plural(model.recent_runs, 'run')}",
+             f"{plural(model.unstable, 'test')} flaky or flipping in {last(model.recent_runs)}",
              _tone(model.flaky_rate, 0.001, 0.01, higher_is_better=False)),
         _kpi("Time to green", ttg_value, ttg_sub, ttg_tone),
     ]

@@ -1,6 +1,7 @@
 """`qa dashboard` on the synthetic history, opened in headless Chromium like a person would."""
 
 import base64
+import hashlib
 import json
 import re
 import struct
@@ -124,10 +125,15 @@ def actions_history(path: Path, runs: int) -> Path:
     for i, record in enumerate(records):
         record.run.run_id = f"{7_000_000 + i}.{2 if i % 7 == 3 else 1}"
         record.run.repository = "octo/app"
+        record.run.commit = sha(i)
         record.tiers[1].duration_s = 0.25  # smoke: a sub-second tier
     with open_history(path, create=True) as store:
         store.append(*records)
     return path
+
+
+def sha(i: int) -> str:
+    return hashlib.sha1(str(i).encode()).hexdigest()
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -179,7 +185,7 @@ def test_charts_fit_the_data_for_any_size_of_history(runs: int, tmp_path: Path, 
     latest = runs - 1 if runs == 1 else max(i for i in range(runs) if i % 4 in (0, 1))
     when = datetime.fromtimestamp(T0 + latest * HOUR, UTC).strftime("%Y-%m-%d %H:%M")
     attempt = " (attempt 2)" if latest % 7 == 3 else ""
-    commit = f"{latest:040x}"[:7]
+    commit = sha(latest)[:7]
     assert plots["chart-duration"]["legend"] == [
         f"run (UTC){when} · #{7_000_000 + latest}{attempt} {commit}", f"unit{10 + latest % 5}s", "smoke250ms"]
     assert plots["chart-pass"]["legend"][1:] == ["unit100%", "smoke100%"]
@@ -191,7 +197,7 @@ def test_charts_fit_the_data_for_any_size_of_history(runs: int, tmp_path: Path, 
             assert plot["x"] == [T0 - HOUR, T0 + HOUR]
             assert all(re.fullmatch(r"\d\d:\d\d(\n\d{4}-\d\d-\d\d)?", tick) for tick in plot["xTicks"]), plot
         assert facts["shown"] == "1 run"
-        assert facts["runs"] == [["main", f"{SERVER}/octo/app/actions/runs/7000000", "#7000000", "0000000"]]
+        assert facts["runs"] == [["main", f"{SERVER}/octo/app/actions/runs/7000000", "#7000000", sha(0)[:7]]]
         assert "1 run · 1 branch" in text and "1 runs" not in text
     else:  # a thousand: the last 200 of main's 500 runs, edge to edge
         for plot in plots.values():

@@ -66,7 +66,7 @@ def test_runs_without_a_branch_are_named_as_such(tmp_path: Path) -> None:
     assert "``" not in page and " is green" not in page and "<div class=\"headline\"> " not in page
     assert "showing the runs recorded without a branch (outside git), with the most runs" in page
     assert "the latest run passed" in page and "(no branch)" in page
-    assert "1 run · 1 branch" in page and "last 1 run recorded without a branch" in page
+    assert "1 run · 1 branch" in page and "the last run recorded without a branch" in page
 
 
 def test_runs_link_to_their_actions_run_with_the_short_commit() -> None:
