@@ -6,6 +6,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
+from ..github_env import read_github_env
 from ..history.store import open_history
 from ..layout import INDEX
 from ..scrub import write_text
@@ -20,9 +21,13 @@ def load_assets() -> Assets:
 
 
 def write_dashboard(history: Path, out: Path, base_branch: str, window: int) -> tuple[Path, DashboardModel]:
-    """Render the dashboard of the history file into `out/index.html`."""
+    """Render the dashboard of the history file into `out/index.html`.
+
+    Run links point at this job's GitHub server (`GITHUB_SERVER_URL`, github.com outside Actions): the
+    history keeps each run's repository and run id, not its URL.
+    """
     with open_history(history) as store:
-        model = build_model(store, base_branch, window)
+        model = build_model(store, base_branch, window, read_github_env(payload=False).server_url)
     page = render_dashboard(model, load_assets(), int(time.time()))
     write_text(out / INDEX, page)
     return out / INDEX, model

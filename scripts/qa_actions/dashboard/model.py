@@ -7,6 +7,7 @@ trends and time to green the whole history.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,8 @@ from ..history.store import HistoryStore, RunRow, ScanRow, TierRow
 MAX_BRANCHES = 30
 FLAKY_ROWS = 50
 SLOWEST_ROWS = 20
+RECENT_ROWS = 20
+ACTIONS_RUN_ID = re.compile(r"(\d+)(?:\.(\d+))?")  # GITHUB_RUN_ID.GITHUB_RUN_ATTEMPT, as project/runinfo.py writes it
 
 
 @dataclass
@@ -84,16 +87,55 @@ class DashboardModel:
     unstable: int  # tests flaky or flipping in the window (the table shows the first FLAKY_ROWS)
     slowest: list[SlowRow]
     branch_rows: list[BranchRow]
+    recent: list[RunRow] = field(default_factory=list)  # the latest runs of every branch, newest first
+    server_url: str = "https://github.com"
     series: dict[str, Any] = field(default_factory=dict)
 
+    def run_url(self, run: RunRow) -> str | None:
+        return run_url(run, self.server_url)
 
-def build_model(store: HistoryStore, base_branch: str, window: int) -> DashboardModel:
+    def commit_url(self, run: RunRow) -> str | None:
+        return commit_url(run, self.server_url)
+
+
+def run_url(run: RunRow, server_url: str) -> str | None:
+    """The run's page on GitHub Actions, built from its repository and run id (the history stores no URL).
+
+    Runs made outside Actions (`local-…` ids) or without a repository have none.
+    """
+    found = ACTIONS_RUN_ID.fullmatch(run.run_id)
+    if not (found and run.repository):
+        return None
+    url = f"{server_url}/{run.repository}/actions/runs/{found[1]}"
+    return f"{url}/attempts/{found[2]}" if found[2] and found[2] != "1" else url
+
+
+def commit_url(run: RunRow, server_url: str) -> str | None:
+    return f"{server_url}/{run.repository}/commit/{run.commit}" if run.repository and run.commit else None
+
+
+def run_label(run: RunRow) -> str:
+    """`#123`, `#123 (attempt 2)`, or the local id as it is."""
+    found = ACTIONS_RUN_ID.fullmatch(run.run_id)
+    if not found:
+        return run.run_id
+    return f"#{found[1]}" + (f" (attempt {found[2]})" if found[2] and found[2] != "1" else "")
+
+
+def branch_label(branch: str) -> str:
+    """A branch as a reader sees it: runs recorded outside git have the empty branch."""
+    return branch or "(no branch)"
+
+
+def build_model(store: HistoryStore, base_branch: str, window: int,
+                server_url: str = "https://github.com") -> DashboardModel:
     runs = store.runs()
     branch_counts = Counter(run.branch for run in runs)
     note = None
     if runs and base_branch not in branch_counts:
         fallback = branch_counts.most_common(1)[0][0] or ""
-        note = f"no runs on `{base_branch}`; showing `{fallback}`, the branch with the most runs"
+        shown = f"`{fallback}`, the branch" if fallback else "the runs recorded without a branch (outside git),"
+        note = f"no runs on `{base_branch}`; showing {shown} with the most runs"
         base_branch = fallback
     base_runs = [run for run in runs if (run.branch or "") == base_branch]
     recent, base_window = runs[-window:], base_runs[-window:]
@@ -125,6 +167,7 @@ def build_model(store: HistoryStore, base_branch: str, window: int) -> Dashboard
         slowest=[SlowRow(*names[t.test], t.runs, t.mean_s, t.max_s, t.last_s)
                  for t in slowest_tests(base_window, outcomes, SLOWEST_ROWS)],
         branch_rows=[_branch_row(run, bases[run.key], outcomes, names) for run in latest],
+        recent=runs[::-1][:RECENT_ROWS], server_url=server_url.rstrip("/"),
         series=_series(runs, tiers, store.scans(), order),
     )
 
@@ -146,11 +189,14 @@ def _branch_row(run: RunRow, base: RunRow | None, outcomes: dict, names: dict[in
 
 def _series(runs: list[RunRow], tiers: dict[int, list[TierRow]], scans: dict[int, list[ScanRow]],
             order: list[str]) -> dict[str, Any]:
-    """Columns for the trend charts, one entry per run (oldest first); null where a tier did not run."""
+    """Columns for the trend charts, one entry per run (oldest first); null where a tier did not run.
+
+    Durations are in seconds with millisecond precision, so sub-second tiers are not drawn as 0.
+    """
     branches = sorted({run.branch or "" for run in runs})
     index = {name: i for i, name in enumerate(branches)}
     columns: dict[str, dict[str, list[float | None]]] = {
-        name: {"pass_rate": [], "duration": [], "coverage": []} for name in order}
+        name: {"pass_rate": [], "tests": [], "duration": [], "coverage": [], "flaky": []} for name in order}
     findings: dict[str, list[int | None]] = {"high": [], "medium": [], "low": []}
     for run in runs:
         rows = {row.tier: row for row in tiers.get(run.key, [])}
@@ -160,8 +206,10 @@ def _series(runs: list[RunRow], tiers: dict[int, list[TierRow]], scans: dict[int
                 row = None
             tests = row.counts.tests - row.counts.skipped if row else 0
             column["pass_rate"].append(round(100 * row.counts.passed / tests, 2) if row and tests else None)
-            column["duration"].append(round(row.duration_s, 2) if row else None)
+            column["tests"].append(row.counts.tests if row else None)
+            column["duration"].append(round(row.duration_s, 3) if row else None)
             column["coverage"].append(round(row.coverage, 2) if row and row.coverage is not None else None)
+            column["flaky"].append(row.counts.flaky if row else None)
         run_scans = scans.get(run.key)
         for severity, column in findings.items():
             column.append(sum(getattr(scan, severity) for scan in run_scans) if run_scans else None)
@@ -170,6 +218,7 @@ def _series(runs: list[RunRow], tiers: dict[int, list[TierRow]], scans: dict[int
         "branch": [index[run.branch or ""] for run in runs],
         "passed": [int(run.verdict == "passed") for run in runs],
         "commit": [(run.commit or "")[:7] for run in runs],
+        "run": [run_label(run) for run in runs],
         "branches": branches,
         "tiers": columns,
         "findings": findings,

@@ -14,8 +14,13 @@ from datetime import UTC, datetime
 from html import escape
 
 from ..history.metrics import TierStats
-from ..text import duration
-from .model import BranchRow, DashboardModel, FlakyRow, SlowRow
+from ..history.store import RunRow
+from ..text import duration, plural
+from .model import BranchRow, DashboardModel, FlakyRow, SlowRow, branch_label, run_label
+
+CHARTS = (("chart-pass", "Pass rate per tier"), ("chart-tests", "Tests per tier"),
+          ("chart-duration", "Duration per tier"), ("chart-coverage", "Line coverage per tier"),
+          ("chart-flaky", "Flaky tests per tier"), ("chart-findings", "Security findings by severity"))
 
 
 @dataclass(frozen=True)
@@ -34,20 +39,20 @@ def render_dashboard(model: DashboardModel, assets: Assets, generated: int) -> s
     csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
            "script-src " + " ".join(f"'sha256-{_sha256(text)}'" for text in scripts))
     title = model.repository or "QA dashboard"
-    body = "\n".join([
-        _header(model, title, generated),
-        "<main>",
-        _verdict(model),
+    of_base = _of_branch(model.base_branch)
+    sections = [
         _kpis(model),
-        _section("Tiers", f"last {model.window_runs} runs of {model.base_branch}", _tier_table(model.tiers)),
+        _section("Tiers", f"{last(model.window_runs)} {of_base}", _tier_table(model.tiers)),
         _trends(model),
-        _section("Flaky tests", f"last {model.recent_runs} runs, every branch", _flaky_table(model.flaky)),
-        _section("Slowest tests", f"mean over the last {model.window_runs} runs of {model.base_branch}",
+        _section("Flakiest tests", f"{last(model.recent_runs)}, every branch", _flaky_table(model.flaky)),
+        _section("Slowest tests", f"mean over {last(model.window_runs)} {of_base}",
                  _slow_table(model.slowest)),
-        _section("Branches", f"latest run of each branch against {model.base_branch}", _branch_table(model)),
-        "</main>",
-        _footer(),
-    ])
+        _section("Recent runs", "newest first, every branch; a run links to its page on GitHub Actions",
+                 _recent_table(model)),
+        _section("Branches", f"latest run of each branch against {branch_label(model.base_branch)}",
+                 _branch_table(model)),
+    ] if model.runs else []
+    body = "\n".join([_header(model, title, generated), "<main>", _verdict(model), *sections, "</main>", _footer()])
     return (
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -82,15 +87,41 @@ def span(seconds: float) -> str:
     return f"{days}d {rest // 3600}h"
 
 
+def seconds(value: float) -> str:
+    """A duration as elsewhere (`4.7s`, `2m05s`), but in milliseconds below a second, where `0.0s` says nothing."""
+    return f"{round(value * 1000)}ms" if value < 0.9995 else duration(value)
+
+
+def last(runs: int) -> str:
+    return "the last run" if runs == 1 else f"the last {runs} runs"
+
+
+def _of_branch(branch: str) -> str:
+    return f"of {branch}" if branch else "recorded without a branch"
+
+
+def run_link(model: DashboardModel, run: RunRow) -> str:
+    """The run as a link to its Actions page (when it has one), with its short commit SHA."""
+    label = escape(run_label(run))
+    url = model.run_url(run)
+    text = f"<a class=\"run\" href=\"{escape(url)}\">{label}</a>" if url else f"<code>{label}</code>"
+    if run.commit:
+        sha = f"<code>{escape(run.commit[:7])}</code>"
+        commit = model.commit_url(run)
+        text += f" · <a class=\"commit\" href=\"{escape(commit)}\">{sha}</a>" if commit else f" · {sha}"
+    return text
+
+
 def percent(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{100 * value:.{digits}f}%"
 
 
 def _header(model: DashboardModel, title: str, generated: int) -> str:
     span = f"{when(model.first)} → {when(model.last)}" if model.runs else "no runs yet"
-    branches = f"{len(model.branches)} branch{'es' if len(model.branches) != 1 else ''}"
+    branches = plural(len(model.branches), "branch", "branches")
     return (f"<header class=\"top\"><span class=\"brand\">qa-actions</span><h1>{escape(title)}</h1>"
-            f"<span class=\"meta\">{model.runs} runs · {branches} · {span} · generated {when(generated)}</span>"
+            f"<span class=\"meta\">{plural(model.runs, 'run')} · {branches} · {span} · generated {when(generated)}"
+            "</span>"
             "</header>")
 
 
@@ -99,19 +130,23 @@ def _verdict(model: DashboardModel) -> str:
     branch = escape(model.base_branch)
     note = f"<div class=\"note\">{escape(model.base_note)}</div>" if model.base_note else ""
     if run is None:
-        return ("<section class=\"verdict unknown\"><span class=\"badge\">no runs</span><div>"
-                "<div class=\"headline\">Nothing recorded yet</div><div class=\"detail\">Record runs with "
-                "<code>qa history add</code> or <code>[tool.qa.history] record = true</code>.</div></div></section>")
+        return ("<section class=\"verdict unknown\" id=\"empty\"><span class=\"badge\">no runs</span><div>"
+                "<div class=\"headline\">No runs recorded yet</div><div class=\"detail\">The history file holds "
+                "no runs, so there is nothing to chart. Record runs with <code>qa history add</code> (the report "
+                "action does) or <code>[tool.qa.history] record = true</code>; trends, flaky and slow tests appear "
+                "from the first run on.</div></div></section>")
     state = "passed" if run.verdict == "passed" else "failed"
-    headline = f"{branch} is {'green' if state == 'passed' else 'red'}"
+    if model.base_branch:
+        headline = f"{branch} is {'green' if state == 'passed' else 'red'}"
+    else:  # runs recorded outside git: no branch to call green
+        headline = f"the latest run {state}"
     if state == "failed" and model.ttg.red_since is not None:
-        headline += f" since {when(model.ttg.red_since)}"
-    commit = f" · commit <code>{escape((run.commit or '')[:12])}</code>" if run.commit else ""
+        headline += f" {'since' if model.base_branch else ', red since'} {when(model.ttg.red_since)}"
     event = f" · {escape(run.event)}" if run.event else ""
     problems = (f" · problems: {run.critical} critical, {run.high} high, {run.medium} medium, {run.low} low")
     return (f"<section class=\"verdict {state}\"><span class=\"badge\">{state}</span><div>"
             f"<div class=\"headline\">{headline}</div>"
-            f"<div class=\"detail\">latest run <code>{escape(run.run_id)}</code>{commit} · {when(run.time)}{event}"
+            f"<div class=\"detail\">latest run {run_link(model, run)} · {when(run.time)}{event}"
             f"{problems}</div></div></section>{note}")
 
 
@@ -129,7 +164,7 @@ def _tone(value: float | None, good: float, bad: float, higher_is_better: bool =
 
 
 def _kpis(model: DashboardModel) -> str:
-    branch = escape(model.base_branch)
+    branch = escape(branch_label(model.base_branch))
     green = round((model.green_rate or 0) * model.window_runs)
     ttg = model.ttg
     if ttg.red_since is not None and model.last is not None:
@@ -138,15 +173,17 @@ def _kpis(model: DashboardModel) -> str:
         ttg_value = span(ttg.mean_s)
         ttg_sub, ttg_tone = f"mean of {len(ttg.recoveries)} · worst {span(ttg.max_s or 0)}", ""
     else:
-        ttg_value, ttg_sub, ttg_tone = "—", f"{branch} has never been red", "good"
+        never = f"{branch} has never been red" if model.base_branch else "no run has been red"
+        ttg_value, ttg_sub, ttg_tone = "—", never, "good"
     coverage = [t for t in model.tiers if t.coverage is not None]
     cards = [
-        _kpi("Green runs", percent(model.green_rate, 0), f"{green} of the last {model.window_runs} on {branch}",
+        _kpi("Green runs", percent(model.green_rate, 0), f"{green} of the last {model.window_runs} on {branch}"
+             if model.window_runs != 1 else f"{green} of the one run on {branch}",
              _tone(model.green_rate, 0.95, 0.8)),
         _kpi("Test pass rate", percent(model.pass_rate, 2), "passed / ran, flaky counted as passed",
              _tone(model.pass_rate, 0.99, 0.95)),
         _kpi("Flaky rate", percent(model.flaky_rate, 2),
-             f"{model.unstable} tests flaky or flipping in the last {model.recent_runs} runs",
+             f"{plural(model.unstable, 'test')} flaky or flipping in {last(model.recent_runs)}",
              _tone(model.flaky_rate, 0.001, 0.01, higher_is_better=False)),
         _kpi("Time to green", ttg_value, ttg_sub, ttg_tone),
     ]
@@ -188,8 +225,8 @@ def _tier_table(tiers: list[TierStats]) -> str:
             coverage += f"gate {t.coverage_gate:g}%</span>"
         rows.append(f"<tr><td>{escape(t.tier)}</td>{_num(str(t.runs), t.runs)}"
                     f"{_num(percent(t.pass_rate, 2), t.pass_rate)}{_num(percent(t.flaky_rate, 2), t.flaky_rate)}"
-                    f"{_num(duration(t.mean_duration_s), t.mean_duration_s)}"
-                    f"{_num(duration(t.p95_duration_s), t.p95_duration_s)}"
+                    f"{_num(seconds(t.mean_duration_s), t.mean_duration_s)}"
+                    f"{_num(seconds(t.p95_duration_s), t.p95_duration_s)}"
                     f"{_num(coverage, t.coverage)}</tr>")
     headers = [("tier", False), ("runs", True), ("pass rate", True), ("flaky rate", True), ("mean duration", True),
                ("p95 duration", True), ("coverage (latest)", True)]
@@ -197,14 +234,11 @@ def _tier_table(tiers: list[TierStats]) -> str:
 
 
 def _trends(model: DashboardModel) -> str:
-    options = "".join(
-        f"<option value=\"{escape(b)}\"{' selected' if b == model.base_branch else ''}>{escape(b or '(none)')}</option>"
-        for b in model.branches)
+    options = "".join(f"<option value=\"{escape(b)}\"{' selected' if b == model.base_branch else ''}>"
+                      f"{escape(branch_label(b))}</option>" for b in model.branches)
     charts = "".join(
         f"<div class=\"chart panel\"><h3>{title}</h3><div class=\"plot\" id=\"{chart_id}\"></div></div>"
-        for chart_id, title in (("chart-pass", "Pass rate per tier"), ("chart-duration", "Duration per tier"),
-                                ("chart-coverage", "Line coverage per tier"),
-                                ("chart-findings", "Security findings by severity")))
+        for chart_id, title in CHARTS)
     return (f"<h2>Trends<span class=\"hint\">drag to zoom, double-click for every run</span></h2>"
             f"<div class=\"toolbar\"><label for=\"branch\">Branch</label><select id=\"branch\">"
             f"<option value=\"*\">all branches</option>{options}</select><span id=\"shown-runs\"></span></div>"
@@ -226,8 +260,8 @@ def _flaky_table(rows: list[FlakyRow]) -> str:
 
 
 def _slow_table(rows: list[SlowRow]) -> str:
-    cells = [f"<tr>{_test_cell(r.tier, r.test)}{_num(duration(r.mean_s), r.mean_s)}"
-             f"{_num(duration(r.max_s), r.max_s)}{_num(duration(r.last_s), r.last_s)}"
+    cells = [f"<tr>{_test_cell(r.tier, r.test)}{_num(seconds(r.mean_s), r.mean_s)}"
+             f"{_num(seconds(r.max_s), r.max_s)}{_num(seconds(r.last_s), r.last_s)}"
              f"{_num(str(r.runs), r.runs)}</tr>" for r in rows]
     headers = [("test", False), ("mean", True), ("max", True), ("latest", True), ("runs", True)]
     return _table("slowest-table", headers, cells, "No per-test timings recorded in these runs.")
@@ -243,20 +277,31 @@ def _tests_list(tests: list[str] | None, css: str) -> str:
     return f"<ul class=\"tests\">{shown}{more}</ul>"
 
 
+def _recent_table(model: DashboardModel) -> str:
+    rows = [f"<tr>{_num(when(run.time), run.time)}<td>{escape(branch_label(run.branch or ''))}</td>"
+            f"<td>{_pill(run.verdict)}</td><td class=\"runref\">{run_link(model, run)}</td>"
+            f"<td>{escape(run.event or '—')}</td></tr>" for run in model.recent]
+    headers = [("time", True), ("branch", False), ("verdict", False), ("run · commit", False), ("event", False)]
+    return _table("runs-table", headers, rows, "No runs recorded yet.")
+
+
+def _pill(verdict: str) -> str:
+    return f"<span class=\"pill {'passed' if verdict == 'passed' else 'failed'}\">{escape(verdict)}</span>"
+
+
 def _branch_table(model: DashboardModel) -> str:
-    rows = [_branch_row(row) for row in model.branch_rows]
+    rows = [_branch_row(model, row) for row in model.branch_rows]
     headers = [("branch", False), ("latest run", True), ("verdict", False), ("against", False),
                ("new failures", False), ("fixed", False)]
     return _table("branches-table", headers, rows, "No runs recorded yet.")
 
 
-def _branch_row(row: BranchRow) -> str:
+def _branch_row(model: DashboardModel, row: BranchRow) -> str:
     run = row.run
-    base = f"<code>{escape(row.base.run_id)}</code>" if row.base else "<span class=\"hint\">no base run</span>"
-    commit = f" <code>{escape((run.commit or '')[:7])}</code>" if run.commit else ""
-    return (f"<tr><td>{escape(row.branch or '(none)')}</td>{_num(when(run.time) + commit, run.time)}"
-            f"<td><span class=\"pill {'passed' if run.verdict == 'passed' else 'failed'}\">{escape(run.verdict)}"
-            f"</span></td><td>{base}</td><td>{_tests_list(row.new_failures, 'new')}</td>"
+    base = run_link(model, row.base) if row.base else "<span class=\"hint\">no base run</span>"
+    return (f"<tr><td>{escape(branch_label(row.branch))}</td>"
+            f"{_num(when(run.time) + '<br>' + run_link(model, run), run.time)}"
+            f"<td>{_pill(run.verdict)}</td><td>{base}</td><td>{_tests_list(row.new_failures, 'new')}</td>"
             f"<td>{_tests_list(row.fixed_failures, 'fixed')}</td></tr>")
 
 
