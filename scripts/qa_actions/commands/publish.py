@@ -45,6 +45,7 @@ def publish(project: Path, results: Path | None, comment_mode: str | None, basel
     try:
         outcome = publish_report(report, env, prepared.config.report, mode)
         notes = outcome.notes
+        report = report.with_published(outcome.comment_url, outcome.check_runs)
     except PublishError as exc:
         notes = [f"**Publishing failed**: {exc}"]
         raise

@@ -34,6 +34,8 @@ class PublishError(QaError):
 class PublishOutcome:
     done: list[str] = field(default_factory=list)  # what was posted, for the log
     notes: list[str] = field(default_factory=list)  # Markdown: what could not be posted, and why
+    comment_url: str | None = None  # the sticky comment's page, posted or found unchanged
+    check_runs: dict[str, str] = field(default_factory=dict)  # name -> page of each check run created
 
 
 def publish_report(report: Report, env: GitHubEnv, config: ReportConfig, mode: CommentMode) -> PublishOutcome:
@@ -79,6 +81,7 @@ def _comment(outcome: PublishOutcome, repo: Repository, report: Report, env: Git
     except GithubException as exc:
         _refused(outcome, exc, "pull-requests: write", "The pull-request comment was not posted", env)
         return
+    outcome.comment_url = result.url
     outcome.done.append(f"comment on pull request #{number}: {result}")
 
 
@@ -92,11 +95,13 @@ def _check_runs(outcome: PublishOutcome, repo: Repository, report: Report, env: 
         return
     for spec in report.check_runs:
         try:
-            line = create_check_run(repo, head, spec, report.ctx.marker_key, budget)
+            created = create_check_run(repo, head, spec, report.ctx.marker_key, budget)
         except GithubException as exc:
             _refused(outcome, exc, "checks: write", "The check runs were not created", env)
             return
-        outcome.done.append(f"check run {line}")
+        if created.url:
+            outcome.check_runs[created.name] = created.url
+        outcome.done.append(f"check run {created.line}")
 
 
 def _refused(outcome: PublishOutcome, exc: GithubException, permission: str, what: str, env: GitHubEnv) -> None:

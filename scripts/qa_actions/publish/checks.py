@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -12,9 +13,18 @@ if TYPE_CHECKING:
     from github.Repository import Repository
 
 
+@dataclass(frozen=True)
+class CreatedCheckRun:
+    """A check run as created: its name, a line for the log, and its page (an output of `qa publish`)."""
+
+    name: str
+    line: str
+    url: str | None
+
+
 def create_check_run(repo: Repository, head_sha: str, spec: CheckRunSpec, external_id: str,
-                     budget: WriteBudget) -> str:
-    """Create one completed check run, then add the remaining annotations 50 at a time; returns a log line.
+                     budget: WriteBudget) -> CreatedCheckRun:
+    """Create one completed check run, then add the remaining annotations 50 at a time.
 
     Each request spends one write of `budget` (BudgetSpent stops before a request it has no write for)."""
     batches = spec.batches()
@@ -28,4 +38,4 @@ def create_check_run(repo: Repository, head_sha: str, spec: CheckRunSpec, extern
         check.edit(output=spec.output(batch))
     count = len(spec.annotations)
     annotated = f", {count} annotation{'s' if count != 1 else ''}" if count else ""
-    return f"{spec.name}: {spec.conclusion}{annotated}"
+    return CreatedCheckRun(spec.name, f"{spec.name}: {spec.conclusion}{annotated}", check.html_url or None)

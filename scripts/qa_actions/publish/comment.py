@@ -9,6 +9,7 @@ are deleted.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..config.report import CommentMode
@@ -25,11 +26,22 @@ MAX_DUPLICATES_DELETED = 5  # per run; more heal on the next one
 _DIGEST = re.compile(rf"<!-- {MARKER_PREFIX}-digest:([0-9a-f]+) -->")
 
 
+@dataclass(frozen=True)
+class CommentResult:
+    """What was done, for the log, and the page of the sticky comment when there is one (an output)."""
+
+    done: str
+    url: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.done} {self.url or ''}".strip()
+
+
 def upsert_comment(issue: Issue, body: str, marker: str, mode: CommentMode, failed: bool, me: Identity,
-                   budget: WriteBudget) -> str:
-    """Create, update or leave the comment as `mode` says; returns what was done, for the log."""
+                   budget: WriteBudget) -> CommentResult:
+    """Create, update or leave the comment as `mode` says; returns what was done and the comment's page."""
     if mode == "off":
-        return "not posted (comment-mode = off)"
+        return CommentResult("not posted (comment-mode = off)")
     marked = [c for c in issue.get_comments() if _carries(c, marker)]
     ours = [c for c in marked if me.wrote(c)]
     for duplicate in ours[1:1 + MAX_DUPLICATES_DELETED]:
@@ -38,17 +50,17 @@ def upsert_comment(issue: Issue, body: str, marker: str, mode: CommentMode, fail
     existing = ours[0] if ours else None
     if existing is None:
         if mode == "failures" and not failed:
-            return "not posted: nothing failed (comment-mode = failures)"
+            return CommentResult("not posted: nothing failed (comment-mode = failures)")
         budget.spend("the comment")
         created = issue.create_comment(body)
-        return f"created {created.html_url or ''}".strip()
+        return CommentResult("created", created.html_url or None)
     if existing.body == body:
-        return f"unchanged {existing.html_url or ''}".strip()
+        return CommentResult("unchanged", existing.html_url or None)
     if mode == "changes" and _digest(existing.body) == _digest(body):
-        return f"unchanged: same results (comment-mode = changes) {existing.html_url or ''}".strip()
+        return CommentResult("unchanged: same results (comment-mode = changes)", existing.html_url or None)
     budget.spend("the comment")
     existing.edit(body)
-    return f"updated {existing.html_url or ''}".strip()
+    return CommentResult("updated", existing.html_url or None)
 
 
 def _carries(comment: IssueComment, marker: str) -> bool:

@@ -8,7 +8,7 @@ values only, as a guard, and cuts what scrubbing pushed over GitHub's size limit
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..model import RunResult
@@ -17,7 +17,7 @@ from .checks import CheckRunSpec, render_check_runs
 from .comment import COMMENT_LIMIT, SUMMARY_LIMIT, render_comment, render_job_summary
 from .context import RenderContext
 from .markdown import hard_cut, utf8_size, utf16_size
-from .outputs import render_outputs
+from .outputs import published_outputs, render_outputs
 
 _CUT = "✂️ Cut after scrubbing to fit GitHub's size limit."
 
@@ -41,6 +41,12 @@ class Report:
         ctx = dataclasses.replace(self.ctx, notes=self.ctx.notes + self.scrubber.model(tuple(notes)))
         return dataclasses.replace(self, ctx=ctx, summary=_summary(self.run, ctx, self.scrubber))
 
+    def with_published(self, comment_url: str | None, check_runs: Mapping[str, str]) -> Report:
+        """The same report with the outputs of what was posted: the comment's and check runs' pages."""
+        published = published_outputs(comment_url, check_runs)
+        return dataclasses.replace(self, outputs={**self.outputs, **{k: self.scrubber.values(v)
+                                                                     for k, v in published.items()}})
+
 
 def build_report(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> Report:
     """Scrub the model and the context, render every view of them, and check the texts once more.
@@ -56,7 +62,8 @@ def build_report(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> Repo
         spec.text = _finish(spec.text, scrubber, COMMENT_LIMIT)
     return Report(run=clean, ctx=ctx, scrubber=scrubber,
                   comment=_finish(render_comment(clean, ctx), scrubber, COMMENT_LIMIT),
-                  summary=_summary(clean, ctx, scrubber), outputs=render_outputs(clean), check_runs=checks)
+                  summary=_summary(clean, ctx, scrubber), outputs={**render_outputs(clean), **published_outputs()},
+                  check_runs=checks)
 
 
 def _summary(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> str:
