@@ -67,6 +67,8 @@ CHECK_RUNS_JSON = "check-runs.json"
 # qa dashboard
 DASHBOARD_DIR = "dashboard"
 INDEX = "index.html"
+BADGES_DIR = "badges"  # in the dashboard's folder: <stem>.svg and <stem>.json (shields.io endpoint) each
+BADGE_SVG, BADGE_JSON = ".svg", ".json"
 
 # .errors/
 ERRORS_JSONL = "errors.jsonl"
