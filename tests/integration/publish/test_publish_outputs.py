@@ -9,9 +9,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from github_api import FakeGitHub
-
 from conftest import add_config, qa
+from github_api import FakeGitHub
 
 REPO = "org/ledger"
 PR_HEAD = "a" * 40
