@@ -20,7 +20,8 @@ from .options import history_option, project_option, results_option
                                                             " Default: `window` from [tool.qa.history], 50.")
 def dashboard(project: Path, results: Path | None, history_file: Path | None, out: Path | None,
               base_branch: str | None, window: int | None) -> int:
-    """Write the dashboard of the history: one self-contained index.html (no network needed to view it).
+    """Write the dashboard of the history: one self-contained index.html (no network needed to view it),
+    and its status and coverage badges in badges/ beside it (SVG, and JSON for a shields.io endpoint).
 
     In a GitHub Actions step it also sets the output `dashboard`, the folder holding index.html.
     """

@@ -1,7 +1,8 @@
 """Step outputs: the verdict, counts and coverage, for later steps and workflows.
 
 One set for every command that sets outputs (`qa gate`, `qa report`, `qa publish`), so an action's
-outputs mean the same whichever step they come from."""
+outputs mean the same whichever step they come from; `qa report` and `qa publish` add what was posted
+(`published_outputs`)."""
 
 from __future__ import annotations
 
