@@ -16,14 +16,25 @@ from .store import CaseRow, RunRecord, RunRow, ScanRow, TierRow, epoch, open_his
 
 def build_record(results: Path) -> RunRecord:
     """The record of the run in `results`: summaries from results.json, every test from the JUnit files."""
-    run = load_results(results / RESULTS_JSON)
-    record = summarise(run)
+    record = summarise(load_results(results / RESULTS_JSON))
+    record.tests = case_rows(results)
+    return record
+
+
+def case_rows(results: Path) -> list[CaseRow]:
+    """Every test of the tiers' JUnit reports in `results`, with its final outcome."""
+    rows = []
     for folder in tier_folders(results):
         manifest = read_manifest(folder / MANIFEST)
         if (folder / JUNIT).is_file():
-            record.tests += [CaseRow(manifest.tier, case.test, case.outcome, case.duration_s)
-                             for case in iter_cases(folder / JUNIT, reruns=manifest.reruns > 0, max_failures=0)]
-    return record
+            rows += [CaseRow(manifest.tier, case.test, case.outcome, case.duration_s)
+                     for case in iter_cases(folder / JUNIT, reruns=manifest.reruns > 0, max_failures=0)]
+    return rows
+
+
+def passing_tests(results: Path) -> set[tuple[str, str]]:
+    """(tier, test id) of every test that passed (or passed on a rerun) in the tiers' JUnit reports."""
+    return {(case.tier, case.name) for case in case_rows(results) if case.outcome in ("passed", "flaky")}
 
 
 def summarise(run: RunResult) -> RunRecord:
