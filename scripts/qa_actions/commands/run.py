@@ -42,8 +42,9 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     from ..layout import RESULTS_JSON
     from ..pipeline import record_history, run_everything
     from ..project.environment import refuse_disallowed, resolve_environment
-    from ..render.console import render_table
+    from ..render.console import report
     from ..security.runner import select_scans
+    from ..terminal import show
 
     config = load_config(project, fail_on)
     env = resolve_environment(config, environment)
@@ -58,7 +59,8 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
         raise QaError(_nothing_to_run(config.source, tiers, scans))
     folder = config.results_path(results)
     outcome, log = run_everything(config, names, kinds, folder, env, echo=not quiet, base=base)
-    click.echo("\n" + render_table(outcome), nl=False)
+    click.echo()
+    show(report(outcome))
     click.echo(f"results: {folder / RESULTS_JSON} · problems: {log}")
     if config.history.record:
         click.echo(record_history(config, folder))
