@@ -120,7 +120,8 @@ def _mark(ok: bool) -> str:
 def status_text(status: str, notes: Iterable[str] = ()) -> Text:
     """`failed — why; 1 flaky`: the status in its colour, then what it hides or why (no parentheses,
     which a reason often holds itself)."""
-    text = Text(status, style=STATUS_STYLES.get(status, ""))
+    text = Text()
+    text.append(status, style=STATUS_STYLES.get(status, ""))
     details = "; ".join(notes)
     if details:
         text.append(f" — {details}")
@@ -133,8 +134,9 @@ def _experiments(run: RunResult) -> list[Text]:
     for tier in run.tiers.values():
         for experiment in tier.experiments:
             where = f"{one_line(experiment.file)}, " if experiment.file != experiment.title else ""
-            line = Text(f"  {EXPERIMENT_MARKS.get(experiment.status, '?')} ",
-                        style=STATUS_STYLES.get(experiment.status, ""))
+            line = Text()  # a style given to Text() would colour the whole line
+            mark = EXPERIMENT_MARKS.get(experiment.status, "?")
+            line.append(f"  {mark} ", style=STATUS_STYLES.get(experiment.status, ""))
             took = duration(experiment.duration_s)
             line.append(f"{one_line(tier.name)}: {one_line(experiment.title)} ({where}{took})")
             if experiment.reason:
@@ -158,7 +160,8 @@ def _failing_tests(run: RunResult) -> list[Text]:
 
 
 def _failure_line(failure: Failure, quarantined: bool) -> Text:
-    line = Text("  ✗ " if failure.kind == "failure" else "  ! ", style="red")
+    line = Text()
+    line.append("  ✗ " if failure.kind == "failure" else "  ! ", style="red")
     line.append(one_line(failure.test), style="bold")
     if failure.file:
         line.append(f"  {one_line(failure.file)}" + (f":{failure.line}" if failure.line else ""), style="cyan")
