@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .github_env import command_guard, read_github_env, untrusted
+from .progress import every
 
 PLAIN_WIDTH = 160
 POLL_S = 0.2
@@ -103,20 +103,13 @@ def tier_output(terminal: Terminal, name: str, echo: bool, progress_file: Path |
                       MofNCompleteColumn(), TextColumn("tests"), TimeElapsedColumn(),
                       console=terminal.console, transient=True) as progress:
             task = progress.add_task("", total=None, tier=name)
-            done = threading.Event()
 
             def poll() -> None:
-                while not done.wait(POLL_S):
-                    total, finished = read_progress(progress_file)
-                    progress.update(task, total=total, completed=min(finished, total or finished))
+                total, finished = read_progress(progress_file)
+                progress.update(task, total=total, completed=min(finished, total or finished))
 
-            thread = threading.Thread(target=poll, daemon=True)
-            thread.start()
-            try:
+            with every(POLL_S, poll):
                 yield
-            finally:
-                done.set()
-                thread.join()
     else:
         yield
 

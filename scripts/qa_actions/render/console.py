@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -24,7 +24,7 @@ from . import format as fmt
 
 HEADERS = ("tier", "tests", "passed", "failed", "skipped", "duration", "coverage", "status")
 LOAD_HEADERS = ("load", "requests", "failed", "req/s", "p50", "p95", "p99", "thresholds")
-SCAN_HEADERS = ("scan", "findings", "high", "medium", "low", "duration", "status")
+SCAN_HEADERS = ("scan", "findings", "high", "medium", "low", "duration", "", "status")
 EXPERIMENT_MARKS = {"passed": "✓", "failed": "✗", "error": "!"}
 STATUS_STYLES = {"passed": "green", "failed": "bold red", "error": "bold magenta", "skipped": "yellow"}
 CATEGORY_STYLES = {"critical": "bold magenta", "high": "bold red", "medium": "yellow", "low": "cyan"}
@@ -47,30 +47,30 @@ def report(run: RunResult) -> list[RenderableType]:
     return parts
 
 
-def tables(run: RunResult) -> Group:
-    """The tier, load and scan tables, one after the other."""
-    found: list[RenderableType] = []
+def tables(run: RunResult) -> Table:
+    """The tier, load and scan rows in one grid, each part under its own header row, so that their
+    columns line up: the name left, the figures right, the last column (status, thresholds) left and
+    wrapping when the line is too long."""
+    rows: list[list[Text]] = []
     if run.tiers or not run.scans:
-        found.append(_table(HEADERS, [_tier_row(t) for t in run.tiers.values()]))
+        rows += [_header(HEADERS), *(_tier_row(t) for t in run.tiers.values())]
     loads = [(t.name, t.load) for t in run.tiers.values() if t.load is not None]
     if loads:
-        found.append(_table(LOAD_HEADERS, [_load_row(name, load) for name, load in loads]))
+        rows += [_header(LOAD_HEADERS), *(_load_row(name, load) for name, load in loads)]
     if run.scans:
-        found.append(_table(SCAN_HEADERS, [_scan_row(scan) for scan in run.scans.values()]))
-    return Group(*found)
-
-
-def _table(headers: tuple[str, ...], rows: list[list[Text]]) -> Table:
-    """Columns as plain text would align them: the name left, the figures right, the last column
-    (status, thresholds) left and wrapping when the line is too long."""
-    table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, header_style="bold")
-    for index, header in enumerate(headers):
-        last = index == len(headers) - 1
-        table.add_column(Text(header), justify="left" if index == 0 or last else "right",
-                         no_wrap=not last and index != 0, overflow="fold", ratio=1 if last else None)
+        rows += [_header(SCAN_HEADERS), *(_scan_row(scan) for scan in run.scans.values())]
+    table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, show_header=False)
+    for index in range(len(HEADERS)):
+        last = index == len(HEADERS) - 1
+        table.add_column(justify="left" if index == 0 or last else "right", no_wrap=not last and index != 0,
+                         overflow="fold")
     for row in rows:
         table.add_row(*row)
     return table
+
+
+def _header(names: tuple[str, ...]) -> list[Text]:
+    return [Text(name, style="bold") for name in names]
 
 
 def _tier_row(tier: TierResult) -> list[Text]:
@@ -96,7 +96,7 @@ def _scan_row(scan: ScanResult) -> list[Text]:
         notes.append(f"{len(scan.suppressed)} {'baselined' if scan.name == 'bandit' else 'ignored'}")
     return [Text(one_line(scan.name)), *(Text(str(n)) for n in (len(scan.findings), severities["high"],
                                                                   severities["medium"], severities["low"])),
-            Text(duration(scan.duration_s)), status_text(scan.status, notes)]
+            Text(duration(scan.duration_s)), Text(""), status_text(scan.status, notes)]
 
 
 def _load_row(name: str, load: LoadResult) -> list[Text]:
