@@ -97,12 +97,13 @@ def tier_output(terminal: Terminal, name: str, echo: bool, progress_file: Path |
         finally:
             _write(terminal.stream, f"\n{stop}\n::endgroup::\n")
     elif terminal.live and progress_file is not None:
+        from rich.markup import escape
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         with Progress(SpinnerColumn(), TextColumn("tier [bold]{task.fields[tier]}[/]"), BarColumn(),
                       MofNCompleteColumn(), TextColumn("tests"), TimeElapsedColumn(),
                       console=terminal.console, transient=True) as progress:
-            task = progress.add_task("", total=None, tier=name)
+            task = progress.add_task("", total=None, tier=escape(name))  # the label is markup
 
             def poll() -> None:
                 total, finished = read_progress(progress_file)

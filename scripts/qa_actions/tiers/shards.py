@@ -79,7 +79,7 @@ def find_timings(config: QaConfig, tier: str) -> Timings:
         if not path.is_file():
             raise InputError(f"`[tool.qa.tiers.{tier}] durations` names {path}, which does not exist")
         seconds = read_durations(path)
-        return Timings(f"durations file {configured} ({len(seconds)} tests)", seconds)
+        return Timings(f"durations file {configured} ({plural(len(seconds), 'test')})", seconds)
     history = config.history.path(config.project)
     if history.is_file():
         try:
