@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +19,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .config import QaConfig
 from .errors import QaError
+from .github_env import untrusted
 from .layout import MANIFEST, RESULTS_JSON, SCAN_MANIFEST
 from .progress import say, step
 from .project.trusted import TrustedSide
-from .text import duration
+from .text import duration, plural
 from .tiers.run import TierRun
 from .tiers.runner import run_tier
 
@@ -49,10 +51,22 @@ def fresh_results(results: Path) -> None:
 
 def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool,
               environment: Environment | None = None) -> list[TierManifest]:
-    return _in_steps("tier", names,
-                     lambda name: run_tier(TierRun(config, name, results, echo=echo, environment=environment)),
-                     lambda m: f"{m.tier}: {m.status} in {duration(m.duration_s)} "
-                               f"({m.reason or f'exit code {m.exit_code}'})")
+    """Run each tier, its output folded in Actions and counted by a progress bar on a terminal."""
+    from .terminal import open_terminal, tier_output
+
+    terminal = open_terminal()
+
+    def one(name: str) -> TierManifest:
+        with tempfile.TemporaryDirectory(prefix="qa-progress-") as folder:
+            progress = Path(folder) / "progress" if terminal.live else None
+            with tier_output(terminal, name, echo, progress):
+                return run_tier(TierRun(config, name, results, echo=echo, environment=environment,
+                                        progress_file=progress))
+
+    return _in_steps("tier", names, one,
+                     lambda m: f"{m.tier}: {m.status} in {duration(m.duration_s)}"
+                               + (f" — {m.reason}" if m.reason else
+                                  f", exit code {m.exit_code}" if m.exit_code is not None else ""))
 
 
 def run_scans(config: QaConfig, kinds: list[str], results: Path, update_baseline: bool = False) -> list[ScanResult]:
@@ -64,8 +78,9 @@ def run_scans(config: QaConfig, kinds: list[str], results: Path, update_baseline
         return run_scan(ScanRun(config, kind, results, update_baseline=update_baseline))
 
     return _in_steps("scan", kinds, scan,
-                     lambda s: f"{s.name}: {s.status} in {duration(s.duration_s)} "
-                               f"({s.reason or f'{len(s.findings)} open, {len(s.suppressed)} accepted findings'})")
+                     lambda s: f"{s.name}: {s.status} in {duration(s.duration_s)} — "
+                               + (s.reason or f"{plural(len(s.findings), 'open finding')}, "
+                                              f"{len(s.suppressed)} accepted"))
 
 
 def _in_steps(what: str, names: list[str], run_one: Callable[[str], T], summary: Callable[[T], str]) -> list[T]:
@@ -74,7 +89,7 @@ def _in_steps(what: str, names: list[str], run_one: Callable[[str], T], summary:
     for index, name in enumerate(names, 1):
         with step(f"{what} {name} ({index}/{len(names)})"):
             outcome = run_one(name)
-        say(f"■ {what} {summary(outcome)}")
+        say(untrusted(f"■ {what} {summary(outcome)}"))  # a reason may quote the tool's output
         outcomes.append(outcome)
     return outcomes
 

@@ -55,8 +55,9 @@ def gate(project: Path, results: Path | None, fail_on: str | None, fail_on_failu
     from ..github_env import read_github_env, untrusted, write_outputs
     from ..pipeline import GateSettings, gate_results
     from ..project.trusted import trusted_side
-    from ..render.console import render_table
+    from ..render.console import report
     from ..render.outputs import render_outputs
+    from ..terminal import show
 
     config = load_config(project, fail_on, fail_on_failures)  # type: ignore[arg-type]
     event = read_github_env().event
@@ -75,6 +76,7 @@ def gate(project: Path, results: Path | None, fail_on: str | None, fail_on_failu
     verdict = coverage_verdict(outcome, outcome.fail_on) if coverage_only else outcome.verdict
     write_outputs({**render_outputs(outcome), "verdict": verdict})
     # names and messages come from the results: printed so that none of them is a workflow command
+    show(report(outcome))
     notes = "".join(line + "\n" for line in failure_base_lines(outcome))
-    click.echo(untrusted(render_table(outcome) + notes + f"problems: {config.errors_path}\n"), nl=False)
+    click.echo(untrusted(notes + f"problems: {config.errors_path}\n"), nl=False)
     return verdict_exit(verdict)

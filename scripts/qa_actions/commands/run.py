@@ -42,11 +42,13 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     """
     from ..config import load_config
     from ..evaluate.errorlog import failure_base_lines
+    from ..github_env import untrusted
     from ..layout import RESULTS_JSON
     from ..pipeline import record_history, run_everything
     from ..project.environment import refuse_disallowed, resolve_environment
-    from ..render.console import render_table
+    from ..render.console import report
     from ..security.runner import select_scans
+    from ..terminal import show
 
     config = load_config(project, fail_on, fail_on_failures)  # type: ignore[arg-type]
     env = resolve_environment(config, environment)
@@ -61,7 +63,9 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
         raise QaError(_nothing_to_run(config.source, tiers, scans))
     folder = config.results_path(results)
     outcome, log = run_everything(config, names, kinds, folder, env, echo=not quiet, base=base)
-    click.echo("\n" + render_table(outcome) + "".join(line + "\n" for line in failure_base_lines(outcome)), nl=False)
+    click.echo()
+    show(report(outcome))
+    click.echo(untrusted("".join(line + "\n" for line in failure_base_lines(outcome))), nl=False)
     click.echo(f"results: {folder / RESULTS_JSON} · problems: {log}")
     if config.history.record:
         click.echo(record_history(config, folder))

@@ -11,6 +11,7 @@ from ..collect.merge import tier_folders
 from ..layout import JUNIT, MANIFEST, RESULTS_JSON
 from ..manifest import read_manifest
 from ..model import RunResult, load_results
+from ..text import plural
 from .store import CaseRow, RunRecord, RunRow, ScanRow, TierRow, epoch, open_history
 
 
@@ -74,5 +75,5 @@ def add_results(results: Path, history: Path, keep_test_details: int = 0) -> Add
 def describe(added: Added, history: Path) -> str:
     """The line `qa history add` and `qa run` print."""
     run = added.record.run
-    return (f"history: recorded run {run.run_id} ({run.branch or 'no branch'}, {len(added.record.tests)} tests)"
-            f" in {history} ({added.runs} runs)")
+    return (f"history: recorded run {run.run_id} ({run.branch or 'no branch'}, "
+            f"{plural(len(added.record.tests), 'test')}) in {history}, which holds {plural(added.runs, 'run')}")
