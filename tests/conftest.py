@@ -16,6 +16,7 @@ SAMPLE = REPO / "examples" / "sample-project"
 DATA = REPO / "tests" / "data"
 # tests/data holds projects whose tests are data for ours (tests/data/layouts): never collect them here
 collect_ignore_glob = ["data/*"]
+CONSOLE_VARIABLES = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
 IGNORED = shutil.ignore_patterns("qa-results", ".errors", "__pycache__", ".pytest_cache", "*.pyc")
 
 
@@ -23,7 +24,8 @@ def qa(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = 
        timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the `qa` CLI as a user would, in a subprocess, with our interpreter as the project's."""
     full_env = {**os.environ, "QA_PYTHON": sys.executable, **(env or {})}
-    for name in [k for k in full_env if k.startswith("GITHUB_")]:
+    # the runner's variables and what decides colour and width: as the test says, not the shell's
+    for name in [k for k in full_env if k.startswith("GITHUB_") or k in CONSOLE_VARIABLES]:
         if env is None or name not in env:
             del full_env[name]
     return subprocess.run([sys.executable, "-m", "qa_actions", *map(str, args)], cwd=cwd, env=full_env,

@@ -248,9 +248,17 @@ def log_text(text: str, in_actions: bool) -> str:
     """
     if not in_actions or not text:
         return text
-    token = _delimiter(text).lower()
+    start, stop = command_guard(text)
     end = "\n" if text.endswith("\n") else ""
-    return f"::stop-commands::{token}\n{text.removesuffix(chr(10))}\n::{token}::{end}"
+    return f"{start}\n{text.removesuffix(chr(10))}\n{stop}{end}"
+
+
+def command_guard(text: str = "") -> tuple[str, str]:
+    """The two lines between which the runner obeys no workflow command: `::stop-commands::<token>`
+    and `::<token>::`, the token random and not in `text` (for text streamed later, such as a tier's
+    output, a fresh random token is as good: the process writing it cannot know it)."""
+    token = _delimiter(text).lower()
+    return f"::stop-commands::{token}", f"::{token}::"
 
 
 def untrusted(text: str, environ: Mapping[str, str] = os.environ) -> str:

@@ -195,6 +195,7 @@ class TierResult:
     environment: str | None = None
     flaky: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
+    preexisting: list[str] = field(default_factory=list)  # failing tests that also fail on the base run
     kind: str = "pytest"
     experiments: list[ExperimentResult] = field(default_factory=list)
     load: LoadResult | None = None
@@ -315,6 +316,19 @@ class ChangedLinesResult:
 
 
 @dataclass
+class FailureBase:
+    """What `fail-on-failures = "new"` compared the failures with: the base branch's latest run in the
+    history the gate job owns. `run_id` None: there was none to compare with (`note` says why), so every
+    failure failed the gate, as with `any`. `fixed`: "tier: test" failing in that run, passing in this one."""
+
+    branch: str
+    run_id: str | None = None
+    commit: str | None = None
+    note: str | None = None
+    fixed: list[str] = field(default_factory=list)
+
+
+@dataclass
 class RunResult:
     run: RunInfo
     tiers: dict[str, TierResult] = field(default_factory=dict)
@@ -324,6 +338,8 @@ class RunResult:
     schema_version: int = SCHEMA_VERSION
     changed_lines: ChangedLinesResult | None = None
     fail_on: Category = "medium"  # the threshold the verdict was computed with
+    fail_on_failures: Literal["any", "new"] = "any"  # `new`: failures of the base run do not fail the verdict
+    failure_base: FailureBase | None = None  # what `new` compared with (None with `any`)
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

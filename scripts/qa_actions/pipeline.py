@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +19,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .config import QaConfig
 from .errors import QaError
+from .github_env import untrusted
 from .layout import MANIFEST, RESULTS_JSON, SCAN_MANIFEST
 from .progress import say, step
 from .project.trusted import TrustedSide
-from .text import duration
+from .text import duration, plural
 from .tiers.run import TierRun
 from .tiers.runner import run_tier
 
@@ -49,10 +51,22 @@ def fresh_results(results: Path) -> None:
 
 def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool,
               environment: Environment | None = None) -> list[TierManifest]:
-    return _in_steps("tier", names,
-                     lambda name: run_tier(TierRun(config, name, results, echo=echo, environment=environment)),
-                     lambda m: f"{m.tier}: {m.status} in {duration(m.duration_s)} "
-                               f"({m.reason or f'exit code {m.exit_code}'})")
+    """Run each tier, its output folded in Actions and counted by a progress bar on a terminal."""
+    from .terminal import open_terminal, tier_output
+
+    terminal = open_terminal()
+
+    def one(name: str) -> TierManifest:
+        with tempfile.TemporaryDirectory(prefix="qa-progress-") as folder:
+            progress = Path(folder) / "progress" if terminal.live else None
+            with tier_output(terminal, name, echo, progress):
+                return run_tier(TierRun(config, name, results, echo=echo, environment=environment,
+                                        progress_file=progress))
+
+    return _in_steps("tier", names, one,
+                     lambda m: f"{m.tier}: {m.status} in {duration(m.duration_s)}"
+                               + (f" — {m.reason}" if m.reason else
+                                  f", exit code {m.exit_code}" if m.exit_code is not None else ""))
 
 
 def run_scans(config: QaConfig, kinds: list[str], results: Path, update_baseline: bool = False) -> list[ScanResult]:
@@ -64,8 +78,9 @@ def run_scans(config: QaConfig, kinds: list[str], results: Path, update_baseline
         return run_scan(ScanRun(config, kind, results, update_baseline=update_baseline))
 
     return _in_steps("scan", kinds, scan,
-                     lambda s: f"{s.name}: {s.status} in {duration(s.duration_s)} "
-                               f"({s.reason or f'{len(s.findings)} open, {len(s.suppressed)} accepted findings'})")
+                     lambda s: f"{s.name}: {s.status} in {duration(s.duration_s)} — "
+                               + (s.reason or f"{plural(len(s.findings), 'open finding')}, "
+                                              f"{len(s.suppressed)} accepted"))
 
 
 def _in_steps(what: str, names: list[str], run_one: Callable[[str], T], summary: Callable[[T], str]) -> list[T]:
@@ -74,7 +89,7 @@ def _in_steps(what: str, names: list[str], run_one: Callable[[str], T], summary:
     for index, name in enumerate(names, 1):
         with step(f"{what} {name} ({index}/{len(names)})"):
             outcome = run_one(name)
-        say(f"■ {what} {summary(outcome)}")
+        say(untrusted(f"■ {what} {summary(outcome)}"))  # a reason may quote the tool's output
         outcomes.append(outcome)
     return outcomes
 
@@ -140,13 +155,59 @@ def collect_results(config: QaConfig, results: Path, base: str | None = None,
     run.tiers = dict(sorted(run.tiers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
     base = base or read_github_env().event.base_sha
     run.changed_lines = measure_changed_lines(config.project, results, run, config.changed_lines_gate, base)
-    evaluate(run, config.categories, config.fail_on, config.quarantine(), config.expect_tests())
+    preexisting = compare_failures(config, run, results, config.history.path(config.project))
+    evaluate(run, config.categories, config.fail_on, config.quarantine(), config.expect_tests(),
+             preexisting=preexisting)
     save_results(run, results / RESULTS_JSON)
     if run.scans:
         from .security.runner import write_security_sarif
 
         write_security_sarif(results, config.project, list(run.scans.values()))
     return run
+
+
+def compare_failures(config: QaConfig, run: RunResult, results: Path, history: Path) -> dict[str, set[str]] | None:
+    """For `fail-on-failures = "new"`: the tests of `run` that also fail in the base branch's latest run
+    of `history`, by tier, for `evaluate`; sets `run.fail_on_failures` and `run.failure_base` (what was
+    compared, the tests fixed since, or why nothing was: then every failure fails, as `any`).
+
+    `history` is the file this job owns (restored from the cache or a branch before the report), so
+    one inside the results folder, which holds the artifacts' contents, is never read for this."""
+    from .errors import QaError
+    from .github_env import read_github_env
+    from .history.deltas import BaseFailures, base_branch_for, failing_on_base
+    from .model import FailureBase
+
+    run.fail_on_failures = config.fail_on_failures
+    run.failure_base = None
+    if config.fail_on_failures != "new":
+        return None
+    env = read_github_env(payload=False)
+    branch = base_branch_for(config.history, env)
+    this_run = f"{env.run_id}.{env.run_attempt or '1'}" if env.run_id else run.run.run_id
+    if history.resolve().is_relative_to(results.resolve()):
+        found = BaseFailures(branch, None, frozenset(), f"the history file {history.name} is inside the results "
+                             "folder (the artifacts' contents), so it cannot decide the gate")
+    else:
+        try:
+            found = failing_on_base(history, branch, this_run)
+        except QaError as exc:
+            found = BaseFailures(branch, None, frozenset(), f"the history could not be read: {exc}")
+    if not found.known or found.base is None:
+        run.failure_base = FailureBase(branch, note=found.note)
+        return None
+    from .history.record import passing_tests
+
+    try:  # what passes now is the results' word: it names fixed tests, it decides nothing
+        fixed = sorted(found.failing & passing_tests(results))
+    except QaError:
+        fixed = []
+    run.failure_base = FailureBase(branch, found.base.run_id, found.base.commit,
+                                   fixed=[f"{tier}: {test}" for tier, test in fixed])
+    preexisting: dict[str, set[str]] = {}
+    for tier, test in found.failing:
+        preexisting.setdefault(tier, set()).add(test)
+    return preexisting
 
 
 @dataclass
@@ -162,6 +223,7 @@ class GateSettings:
     head: str | None = None
     compare: bool = False  # name the gates the results (a pull request) lower against the trusted side
     coverage_only: bool = False  # the step gates coverage alone: a gate without data is `coverage-missing`
+    history: Path | None = None  # the history file (--history); None: the judging configuration's
 
 
 def gate_results(config: QaConfig, results: Path, settings: GateSettings | None = None) -> RunResult:
@@ -205,10 +267,12 @@ def gate_results(config: QaConfig, results: Path, settings: GateSettings | None 
     if settings.base is not None or settings.protect:
         run.changed_lines = measure_changed_lines(config.project, results, run, judge.changed_lines_gate,
                                                   settings.base, settings.head)
-    run = evaluate(run, judge.categories, judge.fail_on, judge.quarantine(), judge.expect_tests())
+    history = settings.history or judge.history.path(judge.project)
+    preexisting = compare_failures(judge, run, results, history)
+    run = evaluate(run, judge.categories, judge.fail_on, judge.quarantine(), judge.expect_tests(),
+                   preexisting=preexisting)
     applied = "the base branch's value applies" if settings.protect else "its own value applies: protect-gates is off"
     found = [(GATES, "gate-lowered", f"this pull request {change} ({applied})", False) for change in lowered]
-    history = judge.history.path(judge.project)
     before = base_test_count(history, base_branch_for(judge.history, read_github_env()), run)
     removed = tests_removed(sum(t.counts.tests for t in run.tiers.values()), before, judge.tests_removed_share)
     if removed:

@@ -32,7 +32,7 @@ def test_sample_project_passes_every_gate(sample_project: Path, run_qa, errors_o
     assert [f["rule"] for f in scans["bandit"]["suppressed"]] == ["B608"]  # the sample's one baselined finding
     assert scans["safety"]["targets"] == ["requirements.txt"]
     (bandit_row,) = [line.split() for line in done.stdout.splitlines() if line.startswith("bandit ")]
-    assert bandit_row[:5] == ["bandit", "0", "0", "0", "0"] and bandit_row[-3:] == ["passed", "(1", "baselined)"]
+    assert bandit_row[:5] == ["bandit", "0", "0", "0", "0"] and bandit_row[-4:] == ["passed", "—", "1", "baselined"]
     assert (sample_project / "qa-results" / "security.sarif").is_file()
 
 
@@ -49,6 +49,12 @@ def test_failing_unit_test_is_high(sample_project: Path, run_qa, errors_of) -> N
     assert "test_broken" in problem["message"]
     assert set(problem) >= {"time", "category", "source", "code", "message", "file", "line", "run_id"}
     assert results_of(sample_project)["tiers"]["unit"]["counts"]["failed"] == 1
+    # the console names it, with where it failed and why, after the table
+    assert "failing tests in unit: 1\n  ✗ tests/unit/test_money.py::test_broken  " \
+           f"tests/unit/test_money.py:{failing_line}  AssertionError: assert Money(cents=1" in done.stdout
+    assert "    unit test-failure: 1 failing test, listed above\n      fix: rerun it" in done.stdout
+    assert "\x1b[" not in done.stdout  # piped: plain text
+    assert not any(line.startswith("::") for line in done.stdout.splitlines())  # not in Actions: no group
 
 
 def test_coverage_under_the_gate_is_medium(sample_project: Path, run_qa, errors_of) -> None:
@@ -77,7 +83,7 @@ def test_a_tier_without_tests_fails_unless_it_may_be_empty(sample_project: Path,
     assert done.returncode == 1
     chaos = results_of(sample_project)["tiers"]["chaos"]
     assert (chaos["status"], chaos["error_code"]) == ("failed", "no-tests")
-    assert "failed (no tests found: looked in tests/chaos)" in done.stdout
+    assert "failed — no tests found: looked in tests/chaos" in done.stdout
     (problem,) = errors_of(sample_project)
     assert (problem["category"], problem["source"], problem["code"]) == ("high", "chaos", "no-tests")
     assert problem["message"] == "no tests found: looked in tests/chaos"

@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("schema", "fsutil", "progress", "names"),  # … and the names of a project's reports on GitHub
     ("scrub",),  # secrets out of every file we write
     ("model", "manifest", "github_env"),  # the results model and its contracts; GitHub's variables
+    ("terminal",),  # the console: colour, progress, Actions' groups
     ("config",),  # [tool.qa]
     ("project",),  # the project under test
     ("collect", "evaluate"),  # raw output -> model; gates

@@ -50,6 +50,8 @@ TRACEBACK_CHARS = 8_000
 Outcome = Literal["passed", "failed", "error", "skipped", "flaky"]
 
 # "tests/unit/test_x.py:12: AssertionError" closes every pytest failure text
+# terminal colours in a traceback (pytest colours it under FORCE_COLOR; its JUnit writer spells ESC `#x1B`)
+_COLOURS = re.compile(r"(?:\x1b|#x1B)\[[0-9;]*m")
 _LOCATION = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>[0-9]{1,9}):", re.MULTILINE)  # no 5000-digit line
 
 
@@ -215,8 +217,8 @@ def _node_prefix(file: str, classname: str) -> str:
 
 
 def _failure(case: Case, test: str, result: JFailure | JError, kind: str) -> Failure:
-    text = (result.text or "").strip()
-    message = (result.message or "").strip() or _first_line(text) or (result.type or kind)
+    text = _COLOURS.sub("", result.text or "").strip()
+    message = _COLOURS.sub("", result.message or "").strip() or _first_line(text) or (result.type or kind)
     file, line = _location(case, text)
     return Failure(test=test, message=clip(message, MESSAGE_CHARS), file=file, line=line,
                    kind=kind, traceback=_trim_traceback(text))  # type: ignore[arg-type]

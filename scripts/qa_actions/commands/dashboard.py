@@ -38,6 +38,8 @@ def dashboard(project: Path, results: Path | None, history_file: Path | None, ou
     write_outputs({"dashboard": str(folder)})
     verdict = model.latest.verdict if model.latest else "no runs"
     from ..github_env import untrusted
+    from ..text import plural
 
-    click.echo(untrusted(f"dashboard: {page} ({model.runs} runs, {model.base_branch}: {verdict})\n"), nl=False)
+    runs = plural(model.runs, "run")
+    click.echo(untrusted(f"dashboard: {page} ({runs}, {model.base_branch}: {verdict})\n"), nl=False)
     return EXIT_OK

@@ -61,6 +61,7 @@ def check(paths: tuple[Path, ...], project: Path, results: Path | None) -> int:
     from ..config import load_config
     from ..data.check import SCAN_FOLDER, check_test_data
     from ..layout import SCAN_MANIFEST
+    from ..text import plural
 
     config = load_config(project)
     folder = config.results_path(results)
@@ -69,6 +70,11 @@ def check(paths: tuple[Path, ...], project: Path, results: Path | None) -> int:
         where = f"{finding.file}:{finding.line}" if finding.line else f"{finding.file}"
         click.echo(f"{where}: {finding.message}")
     files = len({f.file for f in scan.findings})
-    summary = scan.reason if scan.status == "skipped" else f"{len(scan.findings)} findings in {files} files"
+    if scan.status == "skipped":
+        summary = scan.reason or "nothing scanned"
+    elif scan.findings:
+        summary = f"{plural(len(scan.findings), 'finding')} in {plural(files, 'file')}"
+    else:
+        summary = f"no finding in {', '.join(scan.targets)}"
     click.echo(f"test-data check {scan.status}: {summary} ({folder / SCAN_FOLDER / SCAN_MANIFEST})")
     return EXIT_GATE_FAILED if scan.findings else EXIT_OK

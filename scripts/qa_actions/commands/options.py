@@ -48,6 +48,12 @@ fail_on_option = click.option(
     help="The least severe problem category that fails the verdict (default: `fail-on` in [tool.qa]; "
          "env QA_FAIL_ON).")
 
+fail_on_failures_option = click.option(
+    "--fail-on-failures", type=click.Choice(["any", "new"]), envvar="QA_FAIL_ON_FAILURES",
+    help="`new`: a failing test that also fails in the base branch's latest run in the history is reported as "
+         "pre-existing but does not fail the verdict; `any` (the default): every failure does (default: "
+         "`fail-on-failures` in [tool.qa]; env QA_FAIL_ON_FAILURES). No base run to compare with: as `any`.")
+
 
 def names_list(text: str | None) -> list[str]:
     """`unit, smoke`, `unit smoke` or `unit,smoke` -> ["unit", "smoke"]: every sub-command, action and

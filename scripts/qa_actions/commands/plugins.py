@@ -41,6 +41,10 @@ def plugins(project: Path, tiers: str | None, install: bool) -> int:
     if not install:
         click.echo("\n".join(requirements))
         return EXIT_OK
+    requirements = _not_satisfied(python, requirements)
+    if not requirements:
+        click.echo(f"{python} already has every plugin the tiers need", err=True)
+        return EXIT_OK
     command = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *requirements]
     click.echo(f"installing into {python}: {' '.join(requirements)}", err=True)
     try:
@@ -50,3 +54,21 @@ def plugins(project: Path, tiers: str | None, install: bool) -> int:
     if done.returncode != 0:
         raise QaError(f"installing {' '.join(requirements)} into {python} failed (pip exit code {done.returncode})")
     return EXIT_OK
+
+
+def _not_satisfied(python: str, requirements: list[str]) -> list[str]:
+    """The requirements `python` does not already meet by name and version (extras and URLs: pip decides)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from ..project.interpreter import installed_versions
+
+    parsed = {}
+    for line in requirements:
+        try:
+            parsed[line] = Requirement(line)
+        except InvalidRequirement:  # not a plain requirement (a URL, an option): pip decides
+            parsed[line] = None
+    versions = installed_versions(python, [r.name for r in parsed.values() if r is not None])
+    return [line for line, req in parsed.items()
+            if req is None or req.extras or req.url or req.name not in versions
+            or not req.specifier.contains(versions[req.name], prereleases=True)]

@@ -8,6 +8,7 @@ from ..errors import QaError
 from .options import (
     base_option,
     env_option,
+    fail_on_failures_option,
     fail_on_option,
     quiet_option,
     results_option,
@@ -27,8 +28,9 @@ from .options import (
 @base_option
 @quiet_option
 @fail_on_option
+@fail_on_failures_option
 def run(project: Path, tiers: str | None, scans: str | None, environment: str | None, results: Path | None,
-        base: str | None, quiet: bool, fail_on: str | None) -> int:
+        base: str | None, quiet: bool, fail_on: str | None, fail_on_failures: str | None) -> int:
     """Run every tier and scan of PROJECT, then collect, gate and print the table.
 
     Without --tiers and --scans every enabled tier and scan runs. --tiers alone runs those tiers
@@ -39,13 +41,16 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     environment does not allow are refused (exit 2); otherwise those tiers are reported as skipped.
     """
     from ..config import load_config
+    from ..evaluate.errorlog import failure_base_lines
+    from ..github_env import untrusted
     from ..layout import RESULTS_JSON
     from ..pipeline import record_history, run_everything
     from ..project.environment import refuse_disallowed, resolve_environment
-    from ..render.console import render_table
+    from ..render.console import report
     from ..security.runner import select_scans
+    from ..terminal import show
 
-    config = load_config(project, fail_on)
+    config = load_config(project, fail_on, fail_on_failures)  # type: ignore[arg-type]
     env = resolve_environment(config, environment)
     # --tiers alone: no scans; --scans alone: every enabled tier too (the tiers are the run, scans add to it)
     tier_names = selection(tiers)
@@ -58,7 +63,9 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
         raise QaError(_nothing_to_run(config.source, tiers, scans))
     folder = config.results_path(results)
     outcome, log = run_everything(config, names, kinds, folder, env, echo=not quiet, base=base)
-    click.echo("\n" + render_table(outcome), nl=False)
+    click.echo()
+    show(report(outcome))
+    click.echo(untrusted("".join(line + "\n" for line in failure_base_lines(outcome))), nl=False)
     click.echo(f"results: {folder / RESULTS_JSON} · problems: {log}")
     if config.history.record:
         click.echo(record_history(config, folder))

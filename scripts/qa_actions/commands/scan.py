@@ -28,9 +28,10 @@ def scan(project: Path, results: Path | None, only: str | None, update_baseline:
     from ..config import load_config
     from ..layout import SECURITY_DIR
     from ..pipeline import scan_project
-    from ..render.console import render_table
+    from ..render.console import report
     from ..security.baseline import DEFAULT_BASELINE
     from ..security.runner import select_scans
+    from ..terminal import show
 
     config = load_config(project)
     chosen = selection(only)
@@ -43,7 +44,8 @@ def scan(project: Path, results: Path | None, only: str | None, update_baseline:
         return EXIT_OK
     folder = config.results_path(results)
     outcome, sarif = scan_project(config, kinds, folder, update_baseline=update_baseline)
-    click.echo("\n" + render_table(outcome), nl=False)
+    click.echo()
+    show(report(outcome))
     if update_baseline and outcome.scans["bandit"].status != "error":
         click.echo(f"baseline written: {config.project / (config.security.baseline or DEFAULT_BASELINE)}")
     click.echo(f"reports: {folder / SECURITY_DIR} · SARIF: {sarif}")

@@ -59,9 +59,11 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
 
     run, manifest, outcome = run_one_tier(config, name, config.results_path(results), echo=not quiet, environment=env,
                                           extra_args=_split(pytest_args), shard=shard)
-    from ..render.console import render_table
+    from ..render.console import report
+    from ..terminal import show
 
-    click.echo("\n" + render_table(outcome), nl=False)
+    click.echo()
+    show(report(outcome))
     if shard is not None:
         click.echo(f"shard {shard.label} of {name} in {run.folder} (timings: {manifest.shard_timings or 'not used'});"
                    f" `qa collect` merges all {shard.count} shards and applies the coverage gate")

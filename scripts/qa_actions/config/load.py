@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..categories import KNOWN_CODES, Category
 from ..errors import ConfigError
@@ -24,6 +24,8 @@ from .report import ReportConfig
 from .security import SecurityConfig
 from .tiers import DEFAULT_TIERS, TierConfig, check_kind_keys, tier_table
 
+FailOnFailures = Literal["any", "new"]
+
 
 @dataclass
 class QaConfig:
@@ -34,6 +36,8 @@ class QaConfig:
     errors_dir: str = ERRORS_DIR
     python: str | None = None
     fail_on: Category = "medium"
+    # `new`: a failing test that also fails in the base branch's latest run is reported, not gating
+    fail_on_failures: FailOnFailures = "any"
     categories: dict[str, Category] = field(default_factory=dict)
     security: SecurityConfig = field(default_factory=SecurityConfig)
     environment: str = DEFAULT_ENVIRONMENT
@@ -121,10 +125,12 @@ class QaConfig:
         return {name: tier.quarantine for name, tier in self.tiers.items() if tier.quarantine}
 
 
-def load_config(project: Path, fail_on: Category | None = None) -> QaConfig:
+def load_config(project: Path, fail_on: Category | None = None,
+                fail_on_failures: FailOnFailures | None = None) -> QaConfig:
     """Read `[tool.qa]` from `project/pyproject.toml`; a missing file or table means all defaults.
 
-    `fail_on` (from --fail-on or $QA_FAIL_ON) overrides the configured `fail-on`."""
+    `fail_on` (from --fail-on or $QA_FAIL_ON) overrides the configured `fail-on`, `fail_on_failures`
+    (--fail-on-failures, $QA_FAIL_ON_FAILURES) `fail-on-failures`."""
     if not project.is_dir():
         raise ConfigError(f"project directory {project} does not exist")
     source = project / "pyproject.toml"
@@ -137,6 +143,8 @@ def load_config(project: Path, fail_on: Category | None = None) -> QaConfig:
     add_secret_names(config.secret_names)  # from now on, every file written scrubs those variables too
     if fail_on is not None:
         config.fail_on = fail_on
+    if fail_on_failures is not None:
+        config.fail_on_failures = fail_on_failures
     return config
 
 

@@ -42,25 +42,31 @@ def check_test_data(config: QaConfig, results: Path, paths: list[Path] | None = 
 
 
 def scan_test_data(config: QaConfig, paths: list[Path] | None = None) -> ScanResult:
-    """The test-data scan's result, without writing it (the security scan runner records it)."""
+    """The test-data scan's result, without writing it (the security scan runner records it).
+
+    `targets` are the paths scanned; a scan that finds no file to read is skipped and says so."""
     targets = paths if paths is not None else [config.project / p for p in config.data.check_paths]
     existing = [p for p in targets if p.exists()]
+    shown = ", ".join(_relative(p, config.project) for p in (existing or targets))
     if not existing:
-        shown = ", ".join(_relative(p, config.project) for p in targets)
-        scan = ScanResult(SCAN_NAME, "skipped", reason=f"no test data ({shown} not found)")
-    else:
-        findings = [f for target in existing for f in scan_path(target, config)]
-        scan = ScanResult(SCAN_NAME, "failed" if findings else "passed", findings)
-    return scan
+        return ScanResult(SCAN_NAME, "skipped", reason=f"no test data ({shown} not found)")
+    files = [(path, relative) for target in existing for path, relative in scanned_files(target, config)]
+    if not files:
+        return ScanResult(SCAN_NAME, "skipped", targets=[_relative(p, config.project) for p in existing],
+                          reason=f"nothing scanned: {shown} holds no file to check (or [tool.qa.data] exclude "
+                                 "leaves none)")
+    findings = [f for path, relative in files for f in _limit(_scan_file(path, config.data.detectors), relative)]
+    return ScanResult(SCAN_NAME, "failed" if findings else "passed", findings,
+                      targets=[_relative(p, config.project) for p in existing])
 
 
-def scan_path(target: Path, config: QaConfig) -> Iterator[Finding]:
+def scanned_files(target: Path, config: QaConfig) -> Iterator[tuple[Path, str]]:
+    """The files of `target` the check reads, with their paths relative to the project."""
     files = [target] if target.is_file() else sorted(p for p in target.rglob("*") if p.is_file())
     for path in files:
         relative = _relative(path, config.project)
-        if any(fnmatch.fnmatch(relative, pattern) for pattern in config.data.exclude):
-            continue
-        yield from _limit(_scan_file(path, config.data.detectors), relative)
+        if not any(fnmatch.fnmatch(relative, pattern) for pattern in config.data.exclude):
+            yield path, relative
 
 
 def _scan_file(path: Path, detectors: list[str]) -> Iterator[tuple[str, int | None, str]]:

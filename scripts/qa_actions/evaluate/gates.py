@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
@@ -17,6 +17,7 @@ CHANGED_LINES = "changed-lines"  # the source of the changed-lines gate's proble
 def evaluate(
     run: RunResult, overrides: dict[str, Category], fail_on: Category, quarantine: dict[str, list[str]] | None = None,
     expect_tests: Mapping[str, Sequence[str]] | None = None, whole_run: bool = True,
+    preexisting: Mapping[str, Collection[str]] | None = None,
 ) -> RunResult:
     """Fill `run.problems` and `run.verdict`: failed when a blocking problem is at `fail_on` or worse.
 
@@ -29,8 +30,11 @@ def evaluate(
     `whole_run`: the run is a whole run (`qa run`, `collect`, `gate`), so tiers of which none ran a
     test, an experiment or a load test make it `nothing-ran` (see `nothing_ran`); not for one tier
     alone (`qa tier`).
+    `preexisting` maps a tier to the test ids that also fail in the base branch's latest run
+    (`fail-on-failures = "new"`, from the history the gate job owns, never from the results): their
+    failures are reported as pre-existing but do not block, and the tier lists them in `preexisting`.
     """
-    rules = _Problems(overrides, quarantine or {}, expect_tests or {})
+    rules = _Problems(overrides, quarantine or {}, expect_tests or {}, preexisting or {})
     problems: list[Problem] = []
     for tier in run.tiers.values():
         problems += rules.of_tier(tier)
@@ -118,6 +122,7 @@ class _Problems:
     overrides: dict[str, Category]
     quarantine: dict[str, list[str]] = field(default_factory=dict)
     expect_tests: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    preexisting: Mapping[str, Collection[str]] = field(default_factory=dict)
 
     def make(self, source: str, code: str, message: str, file: str | None = None, line: int | None = None,
              blocking: bool = True) -> Problem:
@@ -140,7 +145,9 @@ class _Problems:
         if tier.status == "error":
             found.append(self.make(tier.name, tier.error_code or "tier-error", tier.reason or "the tier could not run"))
         patterns = self.quarantine.get(tier.name, [])
-        tier.quarantined = []
+        known = self.preexisting.get(tier.name, ())
+        tier.quarantined, tier.preexisting = [], []
+        held_back = 0
         for failure in tier.failures:
             code = failure.code or ("test-error" if failure.kind == "error" else "test-failure")
             held = any(fnmatchcase(failure.test, pattern) for pattern in patterns)
@@ -148,14 +155,19 @@ class _Problems:
             if held:
                 tier.quarantined.append(failure.test)
                 message += " (quarantined: does not fail the gate)"
+            elif failure.test in known:
+                held = True
+                tier.preexisting.append(failure.test)
+                message += " (pre-existing: also fails on the base branch; does not fail the gate)"
+            held_back += held
             found.append(self.make(tier.name, code, message, failure.file, failure.line, blocking=not held))
         unreported = tier.counts.failed + tier.counts.errors - len(tier.failures)
-        if unreported > 0:
+        if unreported > 0:  # not named, so not known to fail on the base branch: they block
             found.append(self.make(tier.name, "test-failure", f"{unreported} more failing tests (details cut)"))
         load_misses = tier.load.misses() if tier.load is not None and tier.status != "error" else []
         found += [self.make(tier.name, "load-threshold", miss) for miss in load_misses]
         if tier.status in ("passed", "failed"):
-            blocking = unreported > 0 or len(tier.quarantined) < len(tier.failures) or bool(load_misses)
+            blocking = unreported > 0 or held_back < len(tier.failures) or bool(load_misses)
             tier.status = "failed" if blocking else "passed"
         found += self.of_flaky(tier)
         coverage = tier.coverage

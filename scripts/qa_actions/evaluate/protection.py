@@ -32,6 +32,7 @@ class GateSet:
     quarantine: dict[str, list[str]] | None = None
     skipped: frozenset[str] = field(default_factory=frozenset)  # tiers present but skipped (no gate to compare)
     allow_empty: frozenset[str] | None = None  # tiers that may collect no tests (`allow-empty`)
+    fail_on_failures: str = "any"  # `new`: failures of the base branch's latest run do not fail the verdict
 
     @classmethod
     def of_config(cls, config: QaConfig, tiers: list[str] | None = None) -> GateSet:
@@ -39,7 +40,7 @@ class GateSet:
         names = tiers if tiers is not None else config.enabled_tiers()
         return cls({name: config.tiers[name].coverage_gate for name in names if name in config.tiers},
                    config.changed_lines_gate, config.fail_on, dict(config.categories), config.quarantine(),
-                   allow_empty=_allowed_empty(config))
+                   allow_empty=_allowed_empty(config), fail_on_failures=config.fail_on_failures)
 
     @classmethod
     def of_run(cls, run: RunResult, config: QaConfig | None = None) -> GateSet:
@@ -51,7 +52,8 @@ class GateSet:
         return cls(tiers, changed, config.fail_on if config else run.fail_on,
                    dict(config.categories) if config else None,
                    config.quarantine() if config else None, skipped,
-                   _allowed_empty(config) if config else None)
+                   _allowed_empty(config) if config else None,
+                   config.fail_on_failures if config else run.fail_on_failures)
 
 
 def _allowed_empty(config: QaConfig) -> frozenset[str]:
@@ -79,6 +81,9 @@ def lowered_gates(trusted: GateSet, proposed: GateSet, has_tests: Callable[[str]
                        f"{_gate(proposed.changed_lines)}")
     if _rank(proposed.fail_on) < _rank(trusted.fail_on):
         changes.append(f"raises fail-on {trusted.fail_on} → {proposed.fail_on} (fewer problems fail the verdict)")
+    if proposed.fail_on_failures == "new" and trusted.fail_on_failures != "new":
+        changes.append(f"switches fail-on-failures {trusted.fail_on_failures} → new (failures that also fail on"
+                       " the base branch do not fail the verdict)")
     if proposed.categories is not None and trusted.categories is not None:
         for key, category in sorted(proposed.categories.items()):
             before = trusted.categories.get(key)

@@ -83,6 +83,46 @@ def base_deltas(store: HistoryStore, base_branch: str, run: RunResult) -> BaseDe
     return BaseDeltas(base_branch, base, tiers, new, None)
 
 
+@dataclass
+class BaseFailures:
+    """The tests failing in the base branch's latest run (`base`), by (tier, test id); `note` says why
+    there is nothing to compare with when `base` is None or it recorded no per-test outcomes."""
+
+    base_branch: str
+    base: RunRow | None
+    failing: frozenset[tuple[str, str]]
+    note: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.base is not None and self.note is None
+
+
+PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target", "workflow_run"})
+
+
+def failing_on_base(history: Path, base_branch: str, this_run: str | None) -> BaseFailures:
+    """What fails in the latest run of `base_branch` in `history`, for `fail-on-failures = "new"`.
+
+    Picked without the results' word (their time or branch, which a pull request's run wrote): the
+    newest run of the branch whose event is not a pull request's (so no earlier run of a pull
+    request from a fork's branch of that name) and that is not `this_run`."""
+    if not history.is_file():
+        return BaseFailures(base_branch, None, frozenset(), f"no history file ({history.name}) to compare with")
+    with open_history(history) as store:
+        runs = [r for r in store.runs(base_branch) if r.run_id != this_run and r.event not in PULL_REQUEST_EVENTS]
+        if not runs:
+            return BaseFailures(base_branch, None, frozenset(), f"no run of `{base_branch}` in the history")
+        base = runs[-1]
+        parts = store.outcomes_by_run([base.key]).get(base.key, [])
+        if not parts:
+            return BaseFailures(base_branch, base, frozenset(),
+                                f"the latest run of `{base_branch}` ({base.run_id}) kept no per-test outcomes")
+        failing = [test for test, code in results_by_test(parts).items() if code in FAILING]
+        names = store.test_names(failing).values() if failing else ()
+        return BaseFailures(base_branch, base, frozenset(names))
+
+
 def base_test_count(history: Path, base_branch: str, run: RunResult) -> int | None:
     """How many tests the base branch's latest run before `run` had (None: no history, or no such run)."""
     if not history.is_file():

@@ -11,19 +11,31 @@ from ..collect.merge import tier_folders
 from ..layout import JUNIT, MANIFEST, RESULTS_JSON
 from ..manifest import read_manifest
 from ..model import RunResult, load_results
+from ..text import plural
 from .store import CaseRow, RunRecord, RunRow, ScanRow, TierRow, epoch, open_history
 
 
 def build_record(results: Path) -> RunRecord:
     """The record of the run in `results`: summaries from results.json, every test from the JUnit files."""
-    run = load_results(results / RESULTS_JSON)
-    record = summarise(run)
+    record = summarise(load_results(results / RESULTS_JSON))
+    record.tests = case_rows(results)
+    return record
+
+
+def case_rows(results: Path) -> list[CaseRow]:
+    """Every test of the tiers' JUnit reports in `results`, with its final outcome."""
+    rows = []
     for folder in tier_folders(results):
         manifest = read_manifest(folder / MANIFEST)
         if (folder / JUNIT).is_file():
-            record.tests += [CaseRow(manifest.tier, case.test, case.outcome, case.duration_s)
-                             for case in iter_cases(folder / JUNIT, reruns=manifest.reruns > 0, max_failures=0)]
-    return record
+            rows += [CaseRow(manifest.tier, case.test, case.outcome, case.duration_s)
+                     for case in iter_cases(folder / JUNIT, reruns=manifest.reruns > 0, max_failures=0)]
+    return rows
+
+
+def passing_tests(results: Path) -> set[tuple[str, str]]:
+    """(tier, test id) of every test that passed (or passed on a rerun) in the tiers' JUnit reports."""
+    return {(case.tier, case.name) for case in case_rows(results) if case.outcome in ("passed", "flaky")}
 
 
 def summarise(run: RunResult) -> RunRecord:
@@ -63,5 +75,5 @@ def add_results(results: Path, history: Path, keep_test_details: int = 0) -> Add
 def describe(added: Added, history: Path) -> str:
     """The line `qa history add` and `qa run` print."""
     run = added.record.run
-    return (f"history: recorded run {run.run_id} ({run.branch or 'no branch'}, {len(added.record.tests)} tests)"
-            f" in {history} ({added.runs} runs)")
+    return (f"history: recorded run {run.run_id} ({run.branch or 'no branch'}, "
+            f"{plural(len(added.record.tests), 'test')}) in {history}, which holds {plural(added.runs, 'run')}")

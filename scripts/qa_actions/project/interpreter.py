@@ -107,6 +107,23 @@ def probe(python: str) -> Interpreter:
     return task.outcome
 
 
+def installed_versions(python: str, names: list[str]) -> dict[str, str]:
+    """The installed version of each distribution in `names` that `python` has (by importlib.metadata),
+    so that what is already there is not handed to pip, which may spend seconds asking an index."""
+    script = ("import sys, importlib.metadata as m\n"
+              "for n in sys.argv[1:]:\n"
+              "    try: print(n, m.version(n), sep='\\t')\n"
+              "    except m.PackageNotFoundError: pass\n")
+    command = shutil.which(python) or python
+    try:
+        done = subprocess.run([command, "-c", script, *names], capture_output=True, text=True, timeout=60,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    found = (line.split("\t") for line in done.stdout.splitlines())
+    return {fields[0]: fields[1] for fields in found if len(fields) == 2}
+
+
 def _ask(python: str) -> Interpreter:
     command = shutil.which(python) or python
     try:

@@ -75,7 +75,8 @@ class GitTree:
         return sorted(entry for entry in self.files if entry.startswith(prefix))[:MAX_WALK]
 
 
-def trusted_side(project: Path, ref: str, fail_on: str | None = None) -> TrustedSide:
+def trusted_side(project: Path, ref: str, fail_on: str | None = None,
+                 fail_on_failures: str | None = None) -> TrustedSide:
     """The configuration of commit `ref` of the project's repository (the checkout's own is
     `TrustedSide(config)`)."""
     if ref.startswith("-") or _git(project, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
@@ -93,6 +94,8 @@ def trusted_side(project: Path, ref: str, fail_on: str | None = None) -> Trusted
     add_secret_names(config.secret_names)
     if fail_on is not None:
         config.fail_on = fail_on  # type: ignore[assignment]
+    if fail_on_failures is not None:  # the workflow's choice, like fail-on: not the pull request's configuration
+        config.fail_on_failures = fail_on_failures  # type: ignore[assignment]
     return TrustedSide(config, ref)
 
 

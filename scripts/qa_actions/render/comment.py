@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from .. import __version__
 from ..categories import CATEGORY_ORDER
+from ..evaluate.errorlog import failure_base_lines
 from ..evaluate.gates import collected_nothing, fails_verdict
 from ..model import ChangedFile, Failure, Finding, Problem, RunResult, TierResult
 from ..text import clip_start, duration, one_line
@@ -282,7 +283,7 @@ class _Report:
         heading = f"#### Failing tests ({total})"
         if new is not None and self.ctx.baseline:
             heading += f": {len(new)} new since {code(self.ctx.baseline.label)}"
-        parts = [heading]
+        parts = [heading, *(escape(line) for line in failure_base_lines(self.run)[:1])]  # fail-on-failures new
         if failed:
             parts.append(self._listing(failed, self._failures_table, "failing tests"))
         if total > len(failed):
@@ -318,6 +319,7 @@ class _Report:
             marks = ("🆕 " if (tier, f.test) in new else "") + code(f.test)
             marks += " (error)" if f.kind == "error" else ""
             marks += " (quarantined)" if (tier, f.test) in quarantined else ""
+            marks += " (pre-existing)" if f.test in self.run.tiers[tier].preexisting else ""
             rows.append([escape(tier), marks, self._where(f.file, f.line),
                          code(one_line(f.message, self.detail.message))])
         return table(("tier", "test", "where", "message"), rows)

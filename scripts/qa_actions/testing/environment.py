@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from .progress import register as register_progress
+
 DEFAULT = "development"
 WRITES_DATA = "writes_data"
 
@@ -39,6 +41,7 @@ def current_environment(rootpath: Path) -> QaEnvironment:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{WRITES_DATA}: the test changes data; skipped in read-only environments")
+    register_progress(config)  # counts for `qa run`'s progress bar, when it asks for them
 
 
 def pytest_report_header(config: pytest.Config) -> str:

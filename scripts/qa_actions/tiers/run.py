@@ -25,6 +25,7 @@ class TierRun:
     while_running: Callable[[], None] | None = None
     extra_args: list[str] = field(default_factory=list)  # from --pytest-args, after the tier's own
     shard: Shard | None = None
+    progress_file: Path | None = None  # where pytest counts its tests for a progress bar (terminal.py)
 
     @property
     def tier(self) -> TierConfig:

@@ -21,6 +21,7 @@ from ..project.interpreter import Interpreter, MissingTool, probe, project_pytho
 from ..project.process import last_meaningful_line, run_streaming
 from ..project.sources import coverage_sources
 from ..scrub import scrub_tree
+from ..terminal import PROGRESS_ENV
 from .chaos import find_experiments, run_experiments
 from .load import LOAD_FILES, run_load
 from .run import TierRun
@@ -150,6 +151,8 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     env = {**tier_environ(run.pass_env), "QA_TIER": run.name, "QA_RESULTS_DIR": str(folder)}
     if run.environment is not None:
         env.update(run.environment.process_env())
+    if run.progress_file is not None:
+        env[PROGRESS_ENV] = str(run.progress_file)
     if "qa_actions" not in interpreter.modules:
         command += _standalone_plugins(folder, env)
     if tier.markers:

@@ -26,6 +26,7 @@ from ..fsutil import read_json
 from ..layout import MANIFEST, shard_label_of
 from ..manifest import Shard
 from ..scrub import write_text
+from ..text import plural
 
 if TYPE_CHECKING:
     from ..config import QaConfig
@@ -78,7 +79,7 @@ def find_timings(config: QaConfig, tier: str) -> Timings:
         if not path.is_file():
             raise InputError(f"`[tool.qa.tiers.{tier}] durations` names {path}, which does not exist")
         seconds = read_durations(path)
-        return Timings(f"durations file {configured} ({len(seconds)} tests)", seconds)
+        return Timings(f"durations file {configured} ({plural(len(seconds), 'test')})", seconds)
     history = config.history.path(config.project)
     if history.is_file():
         try:
@@ -125,7 +126,7 @@ def history_timings(history: Path, tier: str, runs: int = HISTORY_RUNS) -> Timin
                 break
         names = store.test_names(list(spent)) if spent else {}
     seconds = {names[test][1]: median(ms) / 1000 for test, ms in spent.items()}
-    return Timings(f"history {history.name} ({used} runs, {len(seconds)} tests)", seconds)
+    return Timings(f"history {history.name} ({plural(used, 'run')}, {plural(len(seconds), 'test')})", seconds)
 
 
 def pytest_split_args(shard: Shard, timings: Timings, folder: Path) -> list[str]:

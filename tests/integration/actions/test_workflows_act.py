@@ -211,7 +211,7 @@ def test_the_report_job_records_the_history_renders_the_dashboard_and_caches_the
     assert cached.name == f"qa-history-.-{PR_RUN}-1"
     outputs = pr_run.outputs("qa/qa/report", "report")
     assert (outputs["history-file"], outputs["dashboard"]) == ("qa-history.sqlite", "qa-results/dashboard")
-    assert "in qa-history.sqlite (1 runs)" in pr_run.messages("qa/qa/report")
+    assert "in qa-history.sqlite, which holds 1 run" in pr_run.messages("qa/qa/report")
 
 
 @pytest.fixture(scope="module")

@@ -72,7 +72,7 @@ def test_data_check_finds_planted_pii_without_repeating_it(sample_project: Path,
     assert "tests/data/staging/leak.csv:2: unmasked person's name: anonymise it with `qa data anonymize`" in lines
     assert "tests/data/staging/leak.csv:2: unmasked e-mail address: anonymise it with `qa data anonymize`" in lines
     assert "tests/data/staging/leak.csv:3: unmasked phone number: anonymise it with `qa data anonymize`" in lines
-    assert lines[-1].startswith("test-data check failed: 4 findings in 1 files")
+    assert lines[-1].startswith("test-data check failed: 4 findings in 1 file ")
     scan_file = sample_project / "qa-results" / "security" / "test-data" / "scan.json"
     scan = json.loads(scan_file.read_text())
     assert scan["name"] == "test-data" and scan["status"] == "failed"
@@ -81,6 +81,16 @@ def test_data_check_finds_planted_pii_without_repeating_it(sample_project: Path,
         ("pii-name", 3, "unmasked-pii", "high"), ("pii-phone", 3, "unmasked-pii", "high")}
     for value in LEAKED_VALUES:
         assert value not in done.stdout and value not in scan_file.read_text()
+
+
+def test_data_check_of_nothing_says_it_scanned_nothing(sample_project: Path, run_qa) -> None:
+    empty = sample_project / "tests" / "data" / "empty"
+    empty.mkdir()
+    done = run_qa("data", "check", empty, "--project", sample_project)
+    assert done.returncode == 0
+    assert done.stdout.startswith("test-data check skipped: nothing scanned: tests/data/empty holds no file to check")
+    clean = run_qa("data", "check", "--project", sample_project)
+    assert clean.stdout.startswith("test-data check passed: no finding in tests/data"), clean.stdout
 
 
 def test_run_includes_the_check_as_a_high_problem(sample_project: Path, run_qa, errors_of) -> None:

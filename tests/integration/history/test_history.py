@@ -76,7 +76,7 @@ def test_qa_run_records_each_run_and_history_add_replaces_it(sample_project: Pat
     counted = json.loads((sample_project / "qa-results" / "results.json").read_text())["tiers"]
     acid, smoke = counted["acid"]["counts"]["tests"], counted["smoke"]["counts"]["tests"]
     history = sample_project / "history" / "qa.sqlite"
-    assert f"history: recorded run 77.1 (main, {acid + smoke} tests) in {history} (1 runs)" in done.stdout
+    assert f"history: recorded run 77.1 (main, {acid + smoke} tests) in {history}, which holds 1 run" in done.stdout
     with open_history(history) as store:
         (run,) = store.runs()
         assert (run.run_id, run.commit, run.branch, run.event, run.verdict, run.low) == (
@@ -90,7 +90,7 @@ def test_qa_run_records_each_run_and_history_add_replaces_it(sample_project: Pat
     assert sorted(set(outcomes.values())) == ["flaky", "passed"] and len(outcomes) == acid + smoke
 
     again = run_qa("history", "add", "--project", sample_project, "--history", history, env=env)
-    assert again.returncode == 0 and "(1 runs)" in again.stdout  # the same run id replaces the run
+    assert again.returncode == 0 and "which holds 1 run\n" in again.stdout  # the same run id replaces the run
     info = run_qa("history", "info", "--project", sample_project)
     assert info.returncode == 0, info.stderr
     assert info.stdout.splitlines()[:3] == [f"history: {history} (format 1)",

@@ -167,7 +167,7 @@ def test_a_malformed_baseline_is_critical(sample_project: Path, run_qa, errors_o
     (problem,) = errors_of(sample_project)
     assert (problem["category"], problem["source"], problem["code"]) == ("critical", "bandit", "scan-error")
     assert problem["message"].startswith("bandit baseline .bandit-baseline.json is not a bandit JSON report")
-    assert "error (bandit baseline .bandit-baseline.json is not a bandit JSON report" in done.stdout
+    assert "error — bandit baseline .bandit-baseline.json is not a bandit JSON report" in done.stdout
 
 
 def test_a_missing_scanner_is_critical(sample_project: Path, errors_of) -> None:
@@ -209,7 +209,7 @@ def test_an_ignore_holds_until_it_expires(sample_project: Path, run_qa, safety_a
                               'expires = 2999-12-31}]\n')
     done = run_qa("scan", "--project", sample_project, "--only", "deps", env=safety_auth)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "passed (1 ignored)" in done.stdout
+    assert "passed — 1 ignored" in done.stdout
     (ignored,) = scan_of(sample_project, "deps")["suppressed"]
     assert ignored["suppression"] == "ignored until 2999-12-31: we only pass our own URLs"
     pyproject = sample_project / "pyproject.toml"

@@ -37,7 +37,7 @@ def test_flaky_test_passes_on_rerun_and_quarantine_does_not_block(sample_project
     assert tier["quarantined"] == ["tests/acid/test_quarantined.py::test_known_broken"]
     problems = {(p["code"], p["category"], p["blocking"]) for p in errors_of(sample_project)}
     assert problems == {("flaky-test", "low", True), ("test-failure", "high", False)}
-    assert "passed (1 quarantined failing, 1 flaky)" in done.stdout
+    assert "passed — 1 quarantined failing; 1 flaky" in done.stdout
     manifest = json.loads((sample_project / "qa-results" / "acid" / "tier.json").read_text())
     assert "--reruns=2" in manifest["command"] and manifest["reruns"] == 2
 

@@ -49,7 +49,7 @@ def test_sharded_and_combined_coverage_equals_unsharded(baseline: tuple[Path, Pa
     manifests = [json.loads((shard / "tier.json").read_text()) for shard in shards]
     assert [m["shard"] for m in manifests] == ["1/3", "2/3", "3/3"]
     tests = unit_result(whole)["counts"]["tests"]
-    assert manifests[0]["shard_timings"].startswith(f"history qa-history.sqlite (1 runs, {tests} tests) [sha256 ")
+    assert manifests[0]["shard_timings"].startswith(f"history qa-history.sqlite (1 run, {tests} tests) [sha256 ")
     assert len({m["shard_timings"] for m in manifests}) == 1
 
     # the shards split the tests: no test twice, none left out, none empty

@@ -200,3 +200,16 @@ def test_iter_cases_limits_failure_details(tmp_path: Path) -> None:
     cases = list(iter_cases(path, max_failures=1))
     assert [c.outcome for c in cases] == ["failed"] * 3
     assert [c.failure is not None for c in cases] == [True, False, False]
+
+
+def test_a_coloured_traceback_still_names_the_failing_line(tmp_path: Path) -> None:
+    """Under FORCE_COLOR pytest colours the traceback it writes into the report (ESC as `#x1B`)."""
+    text = ("#x1B[1m#x1B[31mE       assert 1 == 2#x1B[0m\n\n"
+            "#x1B[1m#x1B[31mtests/test_tiny.py#x1B[0m:9: AssertionError")
+    path = tmp_path / "junit.xml"
+    path.write_text(f"<testsuite><testcase classname='tests.test_tiny' name='test_planted' file='tests/test_tiny.py'"
+                    f" line='5'><failure message='#x1B[31mAssertionError#x1B[0m'>{text}</failure></testcase>"
+                    "</testsuite>")
+    (failure,) = parse_junit(path).failures
+    assert (failure.file, failure.line, failure.message) == ("tests/test_tiny.py", 9, "AssertionError")
+    assert "#x1B" not in failure.traceback

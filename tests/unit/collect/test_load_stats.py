@@ -10,7 +10,8 @@ from qa_actions.errors import InputError
 from qa_actions.evaluate.gates import evaluate
 from qa_actions.manifest import LoadRun
 from qa_actions.model import EndpointStats, LoadResult, RunInfo, RunResult, Thresholds, TierResult
-from qa_actions.render.console import render_table
+from qa_actions.render.console import report
+from qa_actions.terminal import render_text
 
 HISTOGRAM = {10.0: 50, 20.0: 40, 100.0: 10}
 
@@ -73,7 +74,7 @@ def test_threshold_misses_are_medium_load_threshold_problems() -> None:
     evaluate(run, {}, "medium")
     assert run.verdict == "failed"
     assert [(p.code, p.category, p.source) for p in run.problems] == [("load-threshold", "medium", "load")] * 2
-    table = render_table(run)
+    table = console_text(run)
     tier_row, header, load_row = table.splitlines()[1:4]
     assert tier_row.split()[:5] == ["load", "—", "—", "—", "—"] and tier_row.endswith("failed")
     assert header.split() == ["load", "requests", "failed", "req/s", "p50", "p95", "p99", "thresholds"]
@@ -86,3 +87,8 @@ def test_threshold_misses_are_medium_load_threshold_problems() -> None:
 def test_no_requests_never_passes() -> None:
     assert LoadResult(total=EndpointStats("", "Aggregated")).misses() == [
         "no requests were made, so no threshold can hold"]
+
+
+def console_text(run: RunResult) -> str:
+    """What `qa run` prints about `run`, as plain text."""
+    return render_text(report(run))

@@ -104,14 +104,14 @@ def test_timings_come_from_the_durations_file_then_the_history(tmp_path: Path) -
         find_timings(load_config(root), "unit")
     (root / "ci").mkdir()
     (root / "ci" / "durations.json").write_text('{"t::a": 3}')
-    assert find_timings(load_config(root), "unit").source == "durations file ci/durations.json (1 tests)"
+    assert find_timings(load_config(root), "unit").source == "durations file ci/durations.json (1 test)"
 
     (root / "pyproject.toml").write_text(PYPROJECT.format(python=sys.executable, extra=""))  # no durations key
     assert find_timings(load_config(root), "unit").source == "none: split by test count"
     with open_history(root / "qa-history.sqlite", create=True) as store:
         store.append(run_with("r1", 1000, {"t::a": 2.0}))
     timings = find_timings(load_config(root), "unit")
-    assert (timings.source, timings.seconds) == ("history qa-history.sqlite (1 runs, 1 tests)", {"t::a": 2.0})
+    assert (timings.source, timings.seconds) == ("history qa-history.sqlite (1 run, 1 test)", {"t::a": 2.0})
     assert find_timings(load_config(root), "smoke").source == "none: split by test count"
     (root / "qa-history.sqlite").write_text("not a database, but a long enough text " * 20)
     assert find_timings(load_config(root), "unit").source.startswith("none: history unreadable (")
