@@ -229,12 +229,12 @@ def _location(case: Case, text: str) -> tuple[str | None, int | None]:
     matches = list(_LOCATION.finditer(text))
     if matches:
         last = matches[-1]
-        return last["file"].replace("\\", "/"), int(last["line"])
+        return last["file"].replace("\\", "/"), int(last["line"]) or None  # lines count from 1
     raw, file = case.line, case.file
     line = int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
     if line is not None and file is not None and file.endswith(".py"):
         line += 1  # pytest's xunit1 counts from 0; other producers (PHPUnit) from 1
-    return file, line
+    return file, line or None  # a line 0 left (no file to say it counts from 0) names no line
 
 
 def _first_line(text: str) -> str:

@@ -213,3 +213,12 @@ def test_a_coloured_traceback_still_names_the_failing_line(tmp_path: Path) -> No
     (failure,) = parse_junit(path).failures
     assert (failure.file, failure.line, failure.message) == ("tests/test_tiny.py", 9, "AssertionError")
     assert "#x1B" not in failure.traceback
+
+
+def test_a_line_0_names_no_line(tmp_path: Path) -> None:
+    """Found by test_any_junit_tree: a case's `line="0"` without a file (so not pytest's count from 0),
+    or a traceback's `t.py:0:`, is no line a reviewer can open."""
+    report = tmp_path / "junit.xml"
+    report.write_text('<testsuite><testcase name="a" line="0"><failure/></testcase>'
+                      '<testcase name="b" classname="t"><failure>t.py:0: E</failure></testcase></testsuite>')
+    assert [case.failure.line for case in iter_cases(report, reruns=False) if case.failure] == [None, None]
