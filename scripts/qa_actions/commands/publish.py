@@ -44,7 +44,7 @@ def publish(project: Path, results: Path | None, comment_mode: str | None, basel
     notes: list[str] = []
     try:
         outcome = publish_report(report, env, prepared.config.report, mode)
-        notes = outcome.notes
+        notes, report = outcome.notes, outcome.report or report  # as posted: with the check runs' links
     except PublishError as exc:
         notes = [f"**Publishing failed**: {exc}"]
         raise

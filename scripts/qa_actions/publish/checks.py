@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 
 def create_check_run(repo: Repository, head_sha: str, spec: CheckRunSpec, external_id: str,
-                     budget: WriteBudget) -> str:
-    """Create one completed check run, then add the remaining annotations 50 at a time; returns a log line.
+                     budget: WriteBudget) -> tuple[str, str | None]:
+    """Create one completed check run, then add the remaining annotations 50 at a time; returns a log line
+    and the check run's page (for the comment's links).
 
     Each request spends one write of `budget` (BudgetSpent stops before a request it has no write for)."""
     batches = spec.batches()
@@ -28,4 +29,4 @@ def create_check_run(repo: Repository, head_sha: str, spec: CheckRunSpec, extern
         check.edit(output=spec.output(batch))
     count = len(spec.annotations)
     annotated = f", {count} annotation{'s' if count != 1 else ''}" if count else ""
-    return f"{spec.name}: {spec.conclusion}{annotated}"
+    return f"{spec.name}: {spec.conclusion}{annotated}", check.html_url or None

@@ -41,6 +41,15 @@ class Report:
         ctx = dataclasses.replace(self.ctx, notes=self.ctx.notes + self.scrubber.model(tuple(notes)))
         return dataclasses.replace(self, ctx=ctx, summary=_summary(self.run, ctx, self.scrubber))
 
+    def with_check_links(self, links: dict[str, str]) -> Report:
+        """The same report with the published check runs' pages linked from the comment and the job summary."""
+        if not links:
+            return self
+        links = {**self.ctx.check_links, **self.scrubber.model(links, personal=False)}
+        ctx = dataclasses.replace(self.ctx, check_links=links)
+        return dataclasses.replace(self, ctx=ctx, comment=_comment(self.run, ctx, self.scrubber),
+                                   summary=_summary(self.run, ctx, self.scrubber))
+
 
 def build_report(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> Report:
     """Scrub the model and the context, render every view of them, and check the texts once more.
@@ -55,8 +64,12 @@ def build_report(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> Repo
         spec.summary = _finish(spec.summary, scrubber, COMMENT_LIMIT)
         spec.text = _finish(spec.text, scrubber, COMMENT_LIMIT)
     return Report(run=clean, ctx=ctx, scrubber=scrubber,
-                  comment=_finish(render_comment(clean, ctx), scrubber, COMMENT_LIMIT),
+                  comment=_comment(clean, ctx, scrubber),
                   summary=_summary(clean, ctx, scrubber), outputs=render_outputs(clean), check_runs=checks)
+
+
+def _comment(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> str:
+    return _finish(render_comment(run, ctx), scrubber, COMMENT_LIMIT)
 
 
 def _summary(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> str:
