@@ -39,6 +39,7 @@ CATEGORY_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "�
 SEVERITY_ORDER = ("high", "medium", "low")
 HEADLINE_REASONS = 5
 MAX_TIER_ROWS = 50  # tiers in the table; the rest are counted in one line (a hostile artifact may hold hundreds)
+EVERYTHING = "`results.json` in the results folder (the workflow run's artifacts)"  # what the summary leaves out
 MAX_SLOWEST = 20  # tests in the job summary's slowest list, over every tier
 MAX_SHARD_CELLS = 64  # shards listed per tier
 MAX_UNCOVERED_LINES = 200  # uncovered changed lines listed one by one per file in the job summary
@@ -83,8 +84,9 @@ SUMMARY_LEVELS = (Detail(8000, 1000, 25, 1000), *COMMENT_LEVELS)
 def render_comment(run: RunResult, ctx: RenderContext, limit: int = COMMENT_LIMIT) -> str:
     """The sticky PR comment: hidden marker and digest, then the report; never over `limit` characters."""
     head = f"{ctx.marker}\n<!-- {MARKER_PREFIX}-digest:{results_digest(run)} -->\n"
-    text, _ = fit(lambda level: head + _Report(run, ctx, COMMENT_LEVELS[level], level > 0).render(),
-                  len(COMMENT_LEVELS), limit, utf16_size, _cut_note(ctx))
+    bound = _limit(limit, utf16_size)
+    text, _ = fit(lambda level: head + _Report(run, ctx, COMMENT_LEVELS[level], level > 0, bound=bound).render(),
+                  len(COMMENT_LEVELS), limit, utf16_size, f"{_cut(bound)} The whole report is in {ctx.full_report}.")
     return text
 
 
@@ -94,8 +96,9 @@ def render_job_summary(run: RunResult, ctx: RenderContext, limit: int = SUMMARY_
     out (every failure with its traceback, the slowest tests, the shards, accepted findings, each uncovered
     changed line)."""
     head = "".join(f"> {note}\n>\n" for note in ctx.notes).removesuffix(">\n") + ("\n" if ctx.notes else "")
-    text, _ = fit(lambda level: head + _Report(run, ctx, SUMMARY_LEVELS[level], level > 0, summary=True).render(),
-                  len(SUMMARY_LEVELS), limit, size, _cut_note(ctx))
+    bound = _limit(limit, size)
+    text, _ = fit(lambda level: head + _Report(run, ctx, SUMMARY_LEVELS[level], level > 0, True, bound).render(),
+                  len(SUMMARY_LEVELS), limit, size, f"{_cut(bound)} Everything is in {EVERYTHING}.")
     return text
 
 
@@ -147,8 +150,13 @@ def _phrase(code_: str, count: int) -> str:
     return phrase if count == 1 else f"{phrase} ({count} times)"
 
 
-def _cut_note(ctx: RenderContext) -> str:
-    return f"✂️ **Cut to fit GitHub's size limit.** The whole report is in {ctx.full_report}."
+def _limit(limit: int, size: Callable[[str], int]) -> str:
+    """`65,535 characters` (a comment, a check run) or `1,000,000 bytes` (a job summary)."""
+    return f"{limit:,} bytes" if size is utf8_size else f"{limit:,} characters"
+
+
+def _cut(bound: str) -> str:
+    return f"✂️ **Cut to fit GitHub's limit of {bound}.**"
 
 
 @dataclass
@@ -158,6 +166,7 @@ class _Report:
     detail: Detail
     shortened: bool
     summary: bool = False  # the job summary: the detail the comment leaves out, instead of the overview's lists
+    bound: str = f"{COMMENT_LIMIT:,} characters"  # the limit, for the notes that say something was left out
 
     def render(self) -> str:
         project = f"{code(self.ctx.project)}: " if self.ctx.project else ""  # two projects' comments on one PR
@@ -166,7 +175,8 @@ class _Report:
         if self.summary:
             sections += [self.slowest(), self.shards()]
         if self.shortened:
-            sections.append(f"📎 Some details were left out to fit GitHub's size limit: see {self.ctx.full_report}.")
+            where = f"everything is in {EVERYTHING}" if self.summary else f"see {self.ctx.full_report}"
+            sections.append(f"📎 Some details were left out to fit GitHub's limit of {self.bound}: {where}.")
         sections.append(self.footer())
         return "\n\n".join(s for s in sections if s) + "\n"
 
@@ -507,7 +517,7 @@ class _Report:
             parts.append(details(f"{len(hidden)} more {noun}", render(hidden)))
         rest = len(entries) - len(shown)
         if rest:
-            where = "in the results folder" if self.summary else f"see {self.ctx.full_report}"
+            where = f"see {EVERYTHING}" if self.summary else f"see {self.ctx.full_report}"
             parts.append(f"…and {rest} more {noun}: {where}.")
         return "\n\n".join(parts)
 

@@ -6,7 +6,7 @@ from qa_actions.evaluate.gates import evaluate
 from qa_actions.model import CaseTiming, Finding, Problem, RunResult, ScanResult
 from qa_actions.render.comment import headline, render_comment, render_job_summary, results_digest
 from qa_actions.render.context import Baseline, Links, RenderContext
-from qa_actions.render.markdown import utf16_size
+from qa_actions.render.markdown import utf8_size, utf16_size
 
 LINKS = Links("https://github.com", "org/repo", HEAD, "https://github.com/org/repo/actions/runs/9", None, "svc")
 CTX = RenderContext(LINKS, "qa:report")
@@ -102,13 +102,19 @@ def test_never_over_the_limit_and_points_to_the_full_report() -> None:
     assert "…and 400 more failing tests: see the [job summary of the workflow run]" not in text  # local context
     assert "…and 400 more failing tests: see `qa-results/job-summary.md`." in text
     shorter = render_comment(run, CTX, limit=20_000)
-    assert utf16_size(shorter) <= 20_000 and "Some details were left out to fit GitHub's size limit" in shorter
+    assert utf16_size(shorter) <= 20_000
+    assert "Some details were left out to fit GitHub's limit of 20,000 characters: see `qa-results/" in shorter
     assert "Tracebacks" not in shorter
     tables_only = render_comment(run, CTX, limit=3000)
     assert utf16_size(tables_only) <= 3000 and "…and 500 more failing tests" in tables_only
     cut = render_comment(run, CTX, limit=900)
     assert utf16_size(cut) <= 900 and cut.startswith("<!-- qa-actions:qa:report -->")
-    assert cut.endswith("✂️ **Cut to fit GitHub's size limit.** The whole report is in `qa-results/job-summary.md`.")
+    assert cut.endswith("✂️ **Cut to fit GitHub's limit of 900 characters.** The whole report is in "
+                        "`qa-results/job-summary.md`.")
+    summary = render_job_summary(run, CTX, limit=1500)
+    assert utf8_size(summary) <= 1500
+    assert summary.endswith("✂️ **Cut to fit GitHub's limit of 1,500 bytes.** Everything is in `results.json` in the "
+                            "results folder (the workflow run's artifacts).")
 
 
 def test_other_problems_are_listed() -> None:
