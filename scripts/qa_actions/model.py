@@ -199,6 +199,7 @@ class TierResult:
     kind: str = "pytest"
     experiments: list[ExperimentResult] = field(default_factory=list)
     load: LoadResult | None = None
+    shard_durations: dict[str, float] = field(default_factory=dict)  # `K/N` -> seconds, for a sharded tier
 
 
 @dataclass
@@ -221,6 +222,12 @@ class Finding:
     code: str | None = None  # the problem code, when not the one its severity implies
     url: str | None = None
     suppression: str | None = None
+    ignore_expired: str | None = None  # the date an ignore rule for it expired (the finding is open again)
+
+    @property
+    def baselined(self) -> bool:
+        """Suppressed by a baseline (accepted as it was), not by an ignore rule with a reason."""
+        return bool(self.suppression) and "baseline" in (self.suppression or "").split(":", 1)[0]
 
     @property
     def summary(self) -> str:
@@ -288,6 +295,7 @@ class ChangedFile:
     statements: int
     covered: int
     uncovered: list[LineRange] = field(default_factory=list)
+    source: dict[str, str] = field(default_factory=dict)  # line number -> text, of the uncovered changed lines
 
 
 @dataclass

@@ -44,8 +44,10 @@ def test_standalone_server_records_what_qa_publish_posts(tmp_path: Path, run_qa)
         assert "comment on pull request #7: created" in done.stdout
 
         lines = [json.loads(line) for line in record.read_text().splitlines()]
-        assert [(r["method"], r["path"]) for r in lines][:2] == [
-            ("GET", "/repos/org/repo/issues/7/comments"), ("POST", "/repos/org/repo/issues/7/comments")]
+        calls = [(r["method"], r["path"]) for r in lines]
+        assert calls[:7] == [("POST", "/repos/org/repo/check-runs")] * 7  # first, so the comment links them
+        assert calls[-2:] == [("GET", "/repos/org/repo/issues/7/comments"),
+                              ("POST", "/repos/org/repo/issues/7/comments")]
         assert all(r["authorized"] for r in lines)
         root = api.removesuffix("/api/v3")
         with urllib.request.urlopen(f"{root}/_fake/state", timeout=10) as response:

@@ -11,11 +11,17 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path, PurePosixPath
 
+from ..errors import QaError
+from ..fsutil import read_limited
 from ..model import ChangedFile, ChangedLinesResult, LineRange, RunResult
+from ..text import clip
 from .coverage import FileLines, read_line_coverage
 from .gitdiff import added_lines
 
 GIT_TIMEOUT_S = 120
+MAX_SOURCE_LINES = 200  # uncovered lines whose text is kept, per file (the job summary lists them)
+MAX_SOURCE_CHARS = 200  # of each such line
+MAX_SOURCE_BYTES = 8 * 1024 * 1024  # a changed file larger than this keeps no text
 FETCH_HINT = "set `fetch-depth: 0` on actions/checkout so the base commit is there"
 
 
@@ -37,6 +43,7 @@ def measure_changed_lines(project: Path, results: Path, run: RunResult, gate: fl
                                   "or push; locally, pass --base REF)")
     if not reports:
         return ChangedLinesResult("skipped", gate, base=base, reason="no tier measures coverage")
+    checkout = head is None
     try:
         git = Git(project)
         merge_base = git.merge_base(base, head or "HEAD")
@@ -47,7 +54,25 @@ def measure_changed_lines(project: Path, results: Path, run: RunResult, gate: fl
     coverage = union_coverage(reports, project)
     result = intersect(added_lines(diff), coverage)
     result.gate, result.base, result.head = gate, merge_base, head
+    if checkout:  # the text of the uncovered lines is the checkout's only when the checkout is what was measured
+        add_source(result, project)
     return result
+
+
+def add_source(result: ChangedLinesResult, project: Path) -> None:
+    """Keep the text of each uncovered changed statement, for the job summary's line-by-line list."""
+    root = project.resolve()
+    for changed in result.files:
+        path = (root / changed.file).resolve()
+        wanted = [n for r in changed.uncovered for n in range(r.start, r.end + 1)][:MAX_SOURCE_LINES]
+        if not wanted or not path.is_relative_to(root) or not path.is_file():
+            continue
+        try:
+            lines = read_limited(path, MAX_SOURCE_BYTES).splitlines()
+        except (OSError, QaError, UnicodeDecodeError):
+            continue  # the numbers are still listed, without their text
+        changed.source = {str(n): clip(lines[n - 1].rstrip(), MAX_SOURCE_CHARS) for n in wanted
+                          if n <= len(lines) and lines[n - 1].strip()}
 
 
 def union_coverage(reports: list[Path], project: Path) -> dict[str, FileLines]:

@@ -79,6 +79,7 @@ def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | 
     shard_problem = None if one_shard else check_shards(name, parts)
     result = TierResult(name=name, status="skipped", shards=len(parts), kind=manifests[0].kind)
     result.duration_s = max(m.duration_s for m in manifests)
+    result.shard_durations = {m.shard: m.duration_s for m in manifests if m.shard}
     result.environment = next((m.environment for m in manifests if m.environment), None)
     for report in reports:
         result.counts += report.counts

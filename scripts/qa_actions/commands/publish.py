@@ -45,7 +45,8 @@ def publish(project: Path, results: Path | None, comment_mode: str | None, basel
     try:
         outcome = publish_report(report, env, prepared.config.report, mode)
         notes = outcome.notes
-        report = report.with_published(outcome.comment_url, outcome.check_runs)
+        # as posted (the comment and summary link the check runs), with the pages as outputs
+        report = (outcome.report or report).with_published(outcome.comment_url, outcome.check_runs)
     except PublishError as exc:
         notes = [f"**Publishing failed**: {exc}"]
         raise

@@ -51,7 +51,7 @@ class BaseDeltas:
     base: RunRow | None  # the run compared with: the latest of the base branch before this run
     tiers: dict[str, TierDelta]
     new_failures: list[tuple[str, str]]  # (tier, test id)
-    fixed_failures: list[tuple[str, str]] | None  # None when this run's per-test outcomes are not recorded
+    fixed_failures: list[tuple[str, str]] | None  # failing on the base branch, not now (its tier ran); None: unknown
 
 
 def base_deltas(store: HistoryStore, base_branch: str, run: RunResult) -> BaseDeltas:
@@ -78,9 +78,13 @@ def base_deltas(store: HistoryStore, base_branch: str, run: RunResult) -> BaseDe
         found = compare(results_by_test(outcomes[recorded.key]), before)
         return BaseDeltas(base_branch, base, tiers, [names[t] for t in found.new], [names[t] for t in found.fixed])
     failing_before = {test for test, code in before.items() if code in FAILING}
+    failing_now = {(name, failure.test) for name, tier in run.tiers.items() for failure in tier.failures}
     new = [(name, failure.test) for name, tier in run.tiers.items() for failure in tier.failures
            if ids.get((name, failure.test)) not in failing_before]
-    return BaseDeltas(base_branch, base, tiers, new, None)
+    # not recorded yet: a test failing on the base branch is fixed when its tier ran now and it did not fail
+    ran = {name for name, tier in run.tiers.items() if tier.status in ("passed", "failed")}
+    fixed = sorted(names[t] for t in failing_before if names[t][0] in ran and names[t] not in failing_now)
+    return BaseDeltas(base_branch, base, tiers, new, fixed)
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""`qa publish`: the sticky PR comment and the check runs. The only code that talks to GitHub.
+"""`qa publish`: the check runs and the sticky PR comment. The only code that talks to GitHub.
+
+The check runs go first, so that the comment (and the job summary) can link each one's page.
 
 Publishing never fails a job for lack of permission (a fork's read-only token, a missing
 `permissions:` entry): what could not be posted becomes a note on top of the job summary and a
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..config.report import CommentMode, ReportConfig
 from ..errors import QaError
 from ..github_env import GitHubEnv
-from .budget import BudgetSpent, WriteBudget
+from .budget import COMMENT_WRITES, BudgetSpent, WriteBudget
 from .checks import create_check_run
 from .client import Identity, connect, refusal
 from .comment import upsert_comment
@@ -36,26 +38,36 @@ class PublishOutcome:
     notes: list[str] = field(default_factory=list)  # Markdown: what could not be posted, and why
     comment_url: str | None = None  # the sticky comment's page, posted or found unchanged
     check_runs: dict[str, str] = field(default_factory=dict)  # name -> page of each check run created
+    report: Report | None = None  # the report as posted: with the check runs' links, once they exist
 
 
 def publish_report(report: Report, env: GitHubEnv, config: ReportConfig, mode: CommentMode) -> PublishOutcome:
-    """Post the comment (as `mode` says) and the check runs for the run described by `env`."""
+    """Post the check runs, then the comment (as `mode` says) linking them, for the run described by `env`.
+
+    The check runs spend the write budget first but leave the comment its writes: running out while
+    posting them costs their links, not the comment."""
     import requests
     from github.GithubException import GithubException
 
     if not env.repository:
         raise PublishError("GITHUB_REPOSITORY is not set, so there is nowhere to publish (owner/name expected)")
-    outcome = PublishOutcome()
+    outcome = PublishOutcome(report=report)
     client = connect(env, config)
     repo = client.get_repo(env.repository)
     budget = WriteBudget()
     try:
-        if mode != "off":
-            _comment(outcome, repo, report, env, mode, Identity(client), budget)
         if config.check_runs:
-            _check_runs(outcome, repo, report, env, budget)
-    except BudgetSpent as spent:
-        outcome.notes.append(budget.note(spent.what))
+            try:
+                with budget.keeping(COMMENT_WRITES if mode != "off" else 0):
+                    _check_runs(outcome, repo, report, env, budget)
+            except BudgetSpent as spent:
+                outcome.notes.append(budget.note(spent.what))
+            report = outcome.report = report.with_check_links(outcome.check_runs)
+        if mode != "off":
+            try:
+                _comment(outcome, repo, report, env, mode, Identity(client), budget)
+            except BudgetSpent as spent:
+                outcome.notes.append(budget.note(spent.what))
     except GithubException as exc:
         raise PublishError(f"GitHub API ({env.api_url}) answered {exc.status}: {_message(exc)}") from None
     except requests.RequestException as exc:
@@ -87,6 +99,7 @@ def _comment(outcome: PublishOutcome, repo: Repository, report: Report, env: Git
 
 def _check_runs(outcome: PublishOutcome, repo: Repository, report: Report, env: GitHubEnv,
                 budget: WriteBudget) -> None:
+    """Create each check run; `outcome.check_runs` gets the page of each one created."""
     from github.GithubException import GithubException
 
     head = env.event.head_sha

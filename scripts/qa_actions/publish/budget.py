@@ -8,6 +8,8 @@ saying so (the whole report is still in the job summary and the results folder).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..render.markdown import escape
@@ -15,6 +17,7 @@ from ..render.markdown import escape
 # 20 tier check runs + security, coverage and verdict (23 creates), 10 more annotation batches
 # (render/checks.py: 500 annotations per report), the comment and a few duplicates healed: under 40
 MAX_WRITES = 50
+COMMENT_WRITES = 6  # kept for the comment while the check runs (posted first, so it can link them) spend
 
 
 class BudgetSpent(Exception):  # a signal, not an error: publishing stops, the job goes on
@@ -35,6 +38,15 @@ class WriteBudget:
         if self.used >= self.limit:
             raise BudgetSpent(what)
         self.used += 1
+
+    @contextmanager
+    def keeping(self, writes: int) -> Iterator[None]:
+        """Spend as if `writes` fewer were left, so that what comes after still has them."""
+        self.limit -= writes
+        try:
+            yield
+        finally:
+            self.limit += writes
 
     def note(self, what: str) -> str:
         """The one line that says publishing stopped, for the job summary and the log (`what` may hold a

@@ -24,7 +24,8 @@ class CreatedCheckRun:
 
 def create_check_run(repo: Repository, head_sha: str, spec: CheckRunSpec, external_id: str,
                      budget: WriteBudget) -> CreatedCheckRun:
-    """Create one completed check run, then add the remaining annotations 50 at a time.
+    """Create one completed check run, then add the remaining annotations 50 at a time; its page goes to
+    the comment's links and to the outputs.
 
     Each request spends one write of `budget` (BudgetSpent stops before a request it has no write for)."""
     batches = spec.batches()

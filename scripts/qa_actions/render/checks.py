@@ -19,7 +19,7 @@ from ..model import Problem, RunResult, ScanResult, TierResult
 from ..text import clip_start, duration, one_line
 from . import format as fmt
 from .comment import COMMENT_LIMIT, SEVERITY_ORDER, headline, render_job_summary
-from .context import RenderContext
+from .context import COVERAGE_CHECK, SECURITY_CHECK, VERDICT_CHECK, RenderContext
 from .markdown import code, code_block, escape, fit, table, utf16_size
 
 Conclusion = Literal["success", "failure", "neutral"]
@@ -37,9 +37,7 @@ MESSAGE_CHARS = 4000
 RAW_DETAILS_CHARS = 16000
 SEVERITY_LEVEL: dict[str, Level] = {"high": "failure", "medium": "warning", "low": "notice"}
 COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing", "changed-lines-coverage", "changed-lines-unmeasured"})
-SECURITY = "security"
-COVERAGE = "coverage"
-VERDICT = "verdict"
+SECURITY, COVERAGE, VERDICT = SECURITY_CHECK, COVERAGE_CHECK, VERDICT_CHECK
 
 
 @dataclass

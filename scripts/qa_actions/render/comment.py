@@ -1,8 +1,14 @@
 """The report in Markdown: the sticky pull-request comment and the job summary. Pure: model in, text out.
 
-Both are the same document at different sizes. It is rendered at the most detailed level that fits
-GitHub's limit (tracebacks first to go, then long lists), and cut at a line boundary with a pointer
-to the full report only when even the shortest form does not fit.
+The comment answers "can I merge, and if not why" at a glance: the verdict, the tiers with their
+changes against the base branch, the failing tests (new ones apart from those already failing on the
+base branch), each scan's real state and the links to the rest. The job summary holds what the
+comment leaves out: every failure with its traceback, the slowest tests, the shards' durations, the
+accepted findings and the changed files' uncovered lines one by one.
+
+Each is rendered at the most detailed level that fits GitHub's limit (tracebacks first to go, then
+long lists), and cut at a line boundary with a pointer to the full report only when even the
+shortest form does not fit.
 """
 
 from __future__ import annotations
@@ -19,10 +25,10 @@ from .. import __version__
 from ..categories import CATEGORY_ORDER
 from ..evaluate.errorlog import failure_base_lines
 from ..evaluate.gates import collected_nothing, fails_verdict
-from ..model import ChangedFile, Failure, Finding, Problem, RunResult, TierResult
+from ..model import ChangedFile, Failure, Finding, Problem, RunResult, ScanResult, TierResult
 from ..text import clip_start, duration, one_line
 from . import format as fmt
-from .context import MARKER_PREFIX, RenderContext
+from .context import COVERAGE_CHECK, MARKER_PREFIX, SECURITY_CHECK, VERDICT_CHECK, RenderContext
 from .markdown import code, code_block, details, escape, fit, link, table, utf8_size, utf16_size
 
 T = TypeVar("T")
@@ -34,10 +40,14 @@ CATEGORY_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "�
 SEVERITY_ORDER = ("high", "medium", "low")
 HEADLINE_REASONS = 5
 MAX_TIER_ROWS = 50  # tiers in the table; the rest are counted in one line (a hostile artifact may hold hundreds)
+EVERYTHING = "`results.json` in the results folder (the workflow run's artifacts)"  # what the summary leaves out
+MAX_SLOWEST = 20  # tests in the job summary's slowest list, over every tier
+MAX_SHARD_CELLS = 64  # shards listed per tier
+MAX_UNCOVERED_LINES = 200  # uncovered changed lines listed one by one per file in the job summary
 # problems the comment shows in their own section; the rest are listed under "Other problems"
 SHOWN_IN_SECTIONS = frozenset({"test-failure", "test-error", "finding-high", "finding-medium", "finding-low",
                                "vulnerable-dependency", "coverage-gate", "changed-lines-coverage",
-                               "changed-lines-unmeasured", "flaky-test"})
+                               "changed-lines-unmeasured", "flaky-test", "scan-error"})
 _PHRASES: dict[str, tuple[str, str] | str] = {
     "test-failure": ("failing test", "failing tests"),
     "test-error": ("test error", "test errors"),
@@ -75,17 +85,21 @@ SUMMARY_LEVELS = (Detail(8000, 1000, 25, 1000), *COMMENT_LEVELS)
 def render_comment(run: RunResult, ctx: RenderContext, limit: int = COMMENT_LIMIT) -> str:
     """The sticky PR comment: hidden marker and digest, then the report; never over `limit` characters."""
     head = f"{ctx.marker}\n<!-- {MARKER_PREFIX}-digest:{results_digest(run)} -->\n"
-    text, _ = fit(lambda level: head + _Report(run, ctx, COMMENT_LEVELS[level], level > 0).render(),
-                  len(COMMENT_LEVELS), limit, utf16_size, _cut_note(ctx))
+    bound = _limit(limit, utf16_size)
+    text, _ = fit(lambda level: head + _Report(run, ctx, COMMENT_LEVELS[level], level > 0, bound=bound).render(),
+                  len(COMMENT_LEVELS), limit, utf16_size, f"{_cut(bound)} The whole report is in {ctx.full_report}.")
     return text
 
 
 def render_job_summary(run: RunResult, ctx: RenderContext, limit: int = SUMMARY_LIMIT,
                        size: Callable[[str], int] = utf8_size) -> str:
-    """The job summary: the same report with tracebacks and longer lists, after any publishing notes."""
+    """The job summary, after any publishing notes: the overview again, then the detail the comment leaves
+    out (every failure with its traceback, the slowest tests, the shards, accepted findings, each uncovered
+    changed line)."""
     head = "".join(f"> {note}\n>\n" for note in ctx.notes).removesuffix(">\n") + ("\n" if ctx.notes else "")
-    text, _ = fit(lambda level: head + _Report(run, ctx, SUMMARY_LEVELS[level], level > 0).render(),
-                  len(SUMMARY_LEVELS), limit, size, _cut_note(ctx))
+    bound = _limit(limit, size)
+    text, _ = fit(lambda level: head + _Report(run, ctx, SUMMARY_LEVELS[level], level > 0, True, bound).render(),
+                  len(SUMMARY_LEVELS), limit, size, f"{_cut(bound)} Everything is in {EVERYTHING}.")
     return text
 
 
@@ -137,8 +151,13 @@ def _phrase(code_: str, count: int) -> str:
     return phrase if count == 1 else f"{phrase} ({count} times)"
 
 
-def _cut_note(ctx: RenderContext) -> str:
-    return f"✂️ **Cut to fit GitHub's size limit.** The whole report is in {ctx.full_report}."
+def _limit(limit: int, size: Callable[[str], int]) -> str:
+    """`65,535 characters` (a comment, a check run) or `1,000,000 bytes` (a job summary)."""
+    return f"{limit:,} bytes" if size is utf8_size else f"{limit:,} characters"
+
+
+def _cut(bound: str) -> str:
+    return f"✂️ **Cut to fit GitHub's limit of {bound}.**"
 
 
 @dataclass
@@ -147,15 +166,34 @@ class _Report:
     ctx: RenderContext
     detail: Detail
     shortened: bool
+    summary: bool = False  # the job summary: the detail the comment leaves out, instead of the overview's lists
+    bound: str = f"{COMMENT_LIMIT:,} characters"  # the limit, for the notes that say something was left out
 
     def render(self) -> str:
         project = f"{code(self.ctx.project)}: " if self.ctx.project else ""  # two projects' comments on one PR
-        sections = [f"### {project}{escape(headline(self.run))}", self.tier_table(), self.changed_lines(),
-                    self.security(), self.failures(), self.flaky(), self.other_problems()]
+        sections = [f"### {project}{escape(headline(self.run))}", self.links(), self.tier_table(), self.failures(),
+                    self.flaky(), self.security(), self.changed_lines(), self.other_problems()]
+        if self.summary:
+            sections += [self.slowest(), self.shards()]
         if self.shortened:
-            sections.append(f"📎 Some details were left out to fit GitHub's size limit: see {self.ctx.full_report}.")
+            where = f"everything is in {EVERYTHING}" if self.summary else f"see {self.ctx.full_report}"
+            sections.append(f"📎 Some details were left out to fit GitHub's limit of {self.bound}: {where}.")
         sections.append(self.footer())
         return "\n\n".join(s for s in sections if s) + "\n"
+
+    # --- links -------------------------------------------------------------------------------------
+    def links(self) -> str:
+        """Where the rest is: the job summary (the workflow run's page), the check runs, the dashboard."""
+        ctx, parts = self.ctx, []
+        if ctx.links.run_url and not self.summary:
+            parts.append(link("📋 job summary", ctx.links.run_url))
+        checks = [link(escape(name), ctx.check_link(name)) for name in (VERDICT_CHECK, SECURITY_CHECK, COVERAGE_CHECK)
+                  if ctx.check_link(name)]
+        if checks:
+            parts.append("✔️ check runs: " + ", ".join(checks))
+        if ctx.links.dashboard_url:
+            parts.append(link("📊 dashboard", ctx.links.dashboard_url))
+        return " · ".join(parts)
 
     # --- tiers -------------------------------------------------------------------------------------
     def tier_table(self) -> str:
@@ -163,7 +201,8 @@ class _Report:
             return "No test tier ran."
         tiers = list(self.run.tiers.values())
         rows = [self._tier_row(t) for t in tiers[:MAX_TIER_ROWS]]
-        text = table(("tier", "passed", "failed", "skipped", "duration", "coverage", "status"), rows, "lrrrrll")
+        text = table(("tier", "passed", "failed", "skipped", "flaky", "duration", "coverage", "status"), rows,
+                     "lrrrrrll")
         if len(tiers) > MAX_TIER_ROWS:
             failing = sum(t.status in ("failed", "error") for t in tiers[MAX_TIER_ROWS:])
             text += (f"\n\n…and {len(tiers) - MAX_TIER_ROWS} more tiers ({failing} failed or could not run): "
@@ -177,11 +216,11 @@ class _Report:
         status = f"{STATUS_ICON.get(tier.status, '')} {tier.status}"
         if tier.reason and tier.status != "passed":
             status += f": {escape(one_line(tier.reason, 80))}"
+        name = link(f"**{escape(tier.name)}**", self.ctx.check_link(tier.name))
         if collected_nothing(tier):
-            return [f"**{escape(tier.name)}**", "—", "—", "—", "—", "—", status]
-        passed = f"{c.passed}" + (f" ({c.flaky} flaky)" if c.flaky else "")
+            return [name, "—", "—", "—", "—", "—", "—", status]
         failed = c.failed + c.errors
-        return [f"**{escape(tier.name)}**", passed, f"**{failed}**" if failed else "0", str(c.skipped),
+        return [name, str(c.passed), f"**{failed}**" if failed else "0", str(c.skipped), str(c.flaky),
                 self._duration(tier), self._coverage(tier), status]
 
     def _duration(self, tier: TierResult) -> str:
@@ -204,75 +243,6 @@ class _Report:
             text += f" · gate {coverage.gate:g}%"
         return text if coverage.meets_gate else text + " ❌"
 
-    # --- changed lines -----------------------------------------------------------------------------
-    def changed_lines(self) -> str:
-        changed = self.run.changed_lines
-        if changed is None or changed.status == "skipped":
-            return ""
-        if changed.status == "unavailable":
-            return f"#### Changed lines: not measured\n\n⚠️ {escape(changed.reason or 'unknown reason')}"
-        if changed.percent is None:
-            return "#### Changed lines\n\nNo changed line is a statement that coverage measures."
-        mark = "✅" if changed.meets_gate else "❌"
-        gate = f" (gate {changed.gate:g}%)" if changed.gate is not None else ""
-        text = (f"#### Changed lines: {changed.percent:.2f}% covered{gate} {mark}\n\n"
-                f"{changed.covered} of {changed.statements} changed statements are run by the tests.")
-        missed = [f for f in changed.files if f.uncovered]
-        if missed:
-            ranges = sum(len(f.uncovered) for f in missed)
-            text += f" Not covered, in {ranges} {'range' if ranges == 1 else 'ranges'}:\n\n"
-            text += self._listing(missed, self._uncovered_table, "files")
-        return text
-
-    def _uncovered_table(self, files: list[ChangedFile]) -> str:
-        links = self.ctx.links
-        rows = []
-        for f in files:
-            spans = [link(f"{r.start}-{r.end}" if r.end != r.start else str(r.start),
-                          links.blob(f.file, r.start, r.end)) for r in f.uncovered[:50]]
-            more = f" … {len(f.uncovered) - 50} more" if len(f.uncovered) > 50 else ""
-            rows.append([link(code(f.file), links.blob(f.file)), ", ".join(spans) + more,
-                         f"{f.covered}/{f.statements}"])
-        return table(("file", "lines not covered", "covered"), rows, "llr")
-
-    # --- security ----------------------------------------------------------------------------------
-    def security(self) -> str:
-        scans = self.run.scans
-        if not scans:
-            return ""
-        findings = [(name, f) for name, scan in scans.items() for f in scan.findings]
-        findings.sort(key=lambda item: SEVERITY_ORDER.index(item[1].severity)
-                      if item[1].severity in SEVERITY_ORDER else len(SEVERITY_ORDER))
-        tally = Counter(f.severity for _, f in findings)
-        title = "#### Security: " + (" · ".join(f"{tally.get(s, 0)} {s}" for s in SEVERITY_ORDER)
-                                     if findings else "no findings")
-        parts = [title]
-        for name, scan in scans.items():
-            if scan.status == "error":
-                parts.append(f"💥 **{escape(name)}** could not run: {escape(one_line(scan.reason or '', 300))}")
-            elif scan.status == "skipped":
-                parts.append(f"⏭️ **{escape(name)}** skipped" + (f": {escape(one_line(scan.reason, 200))}"
-                                                                  if scan.reason else ""))
-        if findings:
-            parts.append(self._listing(findings, self._findings_table, "findings"))
-        else:
-            parts.append("Scanned by " + ", ".join(f"**{escape(n)}**" for n in scans) + ".")
-        return "\n\n".join(parts)
-
-    def _findings_table(self, findings: list[tuple[str, Finding]]) -> str:
-        rows = []
-        for scan, f in findings:
-            where = self._where(f.file, f.line) if f.file else "—"
-            what = escape(one_line(f.message, self.detail.message)) if f.message else ""
-            if f.package:
-                package = code(f"{f.package} {f.version or ''}".strip())
-                fix = f", fixed in {code(f.fix_version)}" if f.fix_version else ""
-                what = f"{package}{fix}: {what}" if what else f"{package}{fix}"
-            ids = ", ".join(code(x) for x in dict.fromkeys((f.rule, f.cve, f.cwe)) if x)
-            rows.append([f"{CATEGORY_ICON.get(f.severity, '')} {f.severity}", f"**{escape(f.tool or scan)}** {ids}",
-                         what, where])
-        return table(("severity", "finding", "details", "where"), rows)
-
     # --- failing tests -----------------------------------------------------------------------------
     def failures(self) -> str:
         failed = [(t.name, f) for t in self.run.tiers.values() for f in t.failures]
@@ -282,13 +252,16 @@ class _Report:
         new = self._new_failures(failed)
         heading = f"#### Failing tests ({total})"
         if new is not None and self.ctx.baseline:
-            heading += f": {len(new)} new since {code(self.ctx.baseline.label)}"
+            label = code(self.ctx.baseline.label)
+            heading += f": {len(new)} new, {len(failed) - len(new)} already failing on {label}"
+            failed.sort(key=lambda item: (item[0], item[1].test) not in new)  # the new ones first
         parts = [heading, *(escape(line) for line in failure_base_lines(self.run)[:1])]  # fail-on-failures new
         if failed:
-            parts.append(self._listing(failed, self._failures_table, "failing tests"))
+            render = self._failure_blocks if self.summary else self._failures_table
+            parts.append(self._listing(failed, render, "failing tests"))
         if total > len(failed):
             parts.append(f"{total - len(failed)} more failed without details in the reports.")
-        if self.detail.tracebacks and failed:
+        if self.detail.tracebacks and failed and not self.summary:
             shown = failed[: self.detail.visible]
             blocks = [f"**{escape(tier)}** {code(f.test)}\n\n{code_block(self._traceback(f))}" for tier, f in shown]
             parts.append(details(f"Tracebacks ({len(shown)})", "\n\n".join(blocks)))
@@ -311,18 +284,36 @@ class _Report:
             lines.append(f"- …and {len(fixed) - len(shown)} more")
         return details(f"✅ Fixed since <code>{html.escape(baseline.label)}</code> ({len(fixed)})", "\n".join(lines))
 
+    def _mark(self, tier: str, failure: Failure, new: set[tuple[str, str]] | None) -> str:
+        """🆕 for a new failure, `(already failing)` for one the base branch has too (`(pre-existing)` when
+        fail-on-failures new did not let it fail the gate), `(quarantined)`…"""
+        marks = "🆕 " if new is not None and (tier, failure.test) in new else ""
+        marks += code(failure.test)
+        marks += " (error)" if failure.kind == "error" else ""
+        result = self.run.tiers.get(tier)
+        if result is not None and failure.test in result.preexisting:  # fail-on-failures new let it through
+            marks += " (pre-existing)"
+        elif new is not None and (tier, failure.test) not in new:
+            marks += " (already failing)"
+        return marks + (" (quarantined)" if result is not None and failure.test in result.quarantined else "")
+
     def _failures_table(self, failed: list[tuple[str, Failure]]) -> str:
-        new = self._new_failures(failed) or set()
-        quarantined = {(t.name, test) for t in self.run.tiers.values() for test in t.quarantined}
-        rows = []
-        for tier, f in failed:
-            marks = ("🆕 " if (tier, f.test) in new else "") + code(f.test)
-            marks += " (error)" if f.kind == "error" else ""
-            marks += " (quarantined)" if (tier, f.test) in quarantined else ""
-            marks += " (pre-existing)" if f.test in self.run.tiers[tier].preexisting else ""
-            rows.append([escape(tier), marks, self._where(f.file, f.line),
-                         code(one_line(f.message, self.detail.message))])
+        new = self._new_failures(failed)
+        rows = [[escape(tier), self._mark(tier, f, new), self._where(f.file, f.line),
+                 code(one_line(f.message, self.detail.message))] for tier, f in failed]
         return table(("tier", "test", "where", "message"), rows)
+
+    def _failure_blocks(self, failed: list[tuple[str, Failure]]) -> str:
+        """The job summary's failures: each with where it failed, its message and the end of its traceback."""
+        new = self._new_failures(failed)
+        blocks = []
+        for tier, f in failed:
+            block = f"- **{escape(tier)}** {self._mark(tier, f, new)} at {self._where(f.file, f.line)}"
+            block += f"\n\n  {code(one_line(f.message, self.detail.message))}" if f.message else ""
+            if self.detail.tracebacks and f.traceback and f.traceback.strip() != f.message.strip():
+                block += "\n\n" + _indent(code_block(self._traceback(f)))
+            blocks.append(block)
+        return "\n\n".join(blocks)
 
     def flaky(self) -> str:
         flaky = [(t.name, test) for t in self.run.tiers.values() for test in t.flaky]
@@ -336,6 +327,149 @@ class _Report:
         text = failure.traceback or failure.message
         limit = self.detail.tracebacks
         return clip_start(text, limit)
+
+    # --- security ----------------------------------------------------------------------------------
+    def security(self) -> str:
+        scans = self.run.scans
+        if not scans:
+            return ""
+        findings = [(name, f) for name, scan in scans.items() for f in scan.findings]
+        findings.sort(key=lambda item: SEVERITY_ORDER.index(item[1].severity)
+                      if item[1].severity in SEVERITY_ORDER else len(SEVERITY_ORDER))
+        tally = Counter(f.severity for _, f in findings)
+        failed = [s for s in scans.values() if s.status == "error"]
+        title = [" · ".join(f"{tally.get(s, 0)} {s}" for s in SEVERITY_ORDER)] if findings else []
+        if failed:
+            title.append(f"💥 {len(failed)} {'scan' if len(failed) == 1 else 'scans'} could not run")
+        if not title:
+            title = ["no open findings"]
+        heading = link("Security", self.ctx.check_link(SECURITY_CHECK))
+        parts = [f"#### {heading}: " + " · ".join(title), self._scan_table(list(scans.values()))]
+        if findings:
+            parts.append(self._listing(findings, self._findings_table, "findings"))
+        accepted = [(name, f) for name, scan in scans.items() for f in scan.suppressed]
+        if accepted and self.summary:
+            parts.append(details(f"Baselined and accepted findings ({len(accepted)})",
+                                 self._listing(accepted, self._accepted_table, "accepted findings")))
+        return "\n\n".join(parts)
+
+    def _scan_table(self, scans: list[ScanResult]) -> str:
+        """Each scan's real state: a scan that could not run is an error, never `no findings`."""
+        rows = []
+        for scan in scans:
+            expired = sum(f.ignore_expired is not None for f in scan.findings)
+            baselined = sum(f.baselined for f in scan.suppressed)
+            counts = [str(len(scan.findings)), str(baselined), str(len(scan.suppressed) - baselined), str(expired)]
+            if scan.status == "error":
+                state = f"💥 **could not run**: {escape(one_line(scan.reason or 'no reason given', 200))}"
+                counts = ["—"] * 4
+            elif scan.status == "skipped":
+                state = "⏭️ skipped" + (f": {escape(one_line(scan.reason, 200))}" if scan.reason else "")
+                counts = ["—"] * 4
+            else:
+                state = f"{STATUS_ICON.get(scan.status, '')} {scan.status}"
+            rows.append([f"**{escape(scan.name)}**", state, *counts])
+        return table(("scan", "state", "open", "baselined", "accepted", "expired ignores"), rows, "llrrrr")
+
+    def _findings_table(self, findings: list[tuple[str, Finding]]) -> str:
+        rows = []
+        for scan, f in findings:
+            where = self._where(f.file, f.line) if f.file else "—"
+            what = escape(one_line(f.message, self.detail.message)) if f.message else ""
+            if f.package:
+                package = code(f"{f.package} {f.version or ''}".strip())
+                fix = f", fixed in {code(f.fix_version)}" if f.fix_version else ""
+                what = f"{package}{fix}: {what}" if what else f"{package}{fix}"
+            if f.ignore_expired:
+                what = f"⌛ ignore expired {code(f.ignore_expired)}: {what}"
+            ids = ", ".join(code(x) for x in dict.fromkeys((f.rule, f.cve, f.cwe)) if x)
+            rows.append([f"{CATEGORY_ICON.get(f.severity, '')} {f.severity}", f"**{escape(f.tool or scan)}** {ids}",
+                         what, where])
+        return table(("severity", "finding", "details", "where"), rows)
+
+    def _accepted_table(self, findings: list[tuple[str, Finding]]) -> str:
+        rows = [[f.severity, f"**{escape(f.tool or scan)}** {code(f.rule)}",
+                 self._where(f.file, f.line) if f.file else "—",
+                 ("baselined" if f.baselined else "accepted") + ": "
+                 + escape(one_line(f.suppression or "", self.detail.message))] for scan, f in findings]
+        return table(("severity", "finding", "where", "why"), rows)
+
+    # --- changed lines -----------------------------------------------------------------------------
+    def changed_lines(self) -> str:
+        changed = self.run.changed_lines
+        if changed is None or changed.status == "skipped":
+            return ""
+        if changed.status == "unavailable":
+            return f"#### Changed lines: not measured\n\n⚠️ {escape(changed.reason or 'unknown reason')}"
+        if changed.percent is None:
+            return "#### Changed lines\n\nNo changed line is a statement that coverage measures."
+        mark = "✅" if changed.meets_gate else "❌"
+        gate = f" (gate {changed.gate:g}%)" if changed.gate is not None else ""
+        heading = link("Changed lines", self.ctx.check_link(COVERAGE_CHECK))
+        text = (f"#### {heading}: {changed.percent:.2f}% covered{gate} {mark}\n\n"
+                f"{changed.covered} of {changed.statements} changed statements are run by the tests.")
+        if self.summary:
+            return text + "\n\n" + self._listing(changed.files, self._changed_files_table, "files")
+        missed = [f for f in changed.files if f.uncovered]
+        if missed:
+            ranges = sum(len(f.uncovered) for f in missed)
+            text += f" Not covered, in {ranges} {'range' if ranges == 1 else 'ranges'}:\n\n"
+            text += self._listing(missed, self._uncovered_table, "files")
+        return text
+
+    def _uncovered_table(self, files: list[ChangedFile]) -> str:
+        links = self.ctx.links
+        rows = []
+        for f in files:
+            spans = [link(f"{r.start}-{r.end}" if r.end != r.start else str(r.start),
+                          links.blob(f.file, r.start, r.end)) for r in f.uncovered[:50]]
+            more = f" … {len(f.uncovered) - 50} more" if len(f.uncovered) > 50 else ""
+            rows.append([link(code(f.file), links.blob(f.file)), ", ".join(spans) + more,
+                         f"{f.covered}/{f.statements}"])
+        return table(("file", "lines not covered", "covered"), rows, "llr")
+
+    def _changed_files_table(self, files: list[ChangedFile]) -> str:
+        """The job summary's changed files: each one's coverage, then every uncovered changed line."""
+        links = self.ctx.links
+        rows = [[link(code(f.file), links.blob(f.file)), f"{f.covered}/{f.statements}",
+                 f"{f.covered / f.statements * 100:.1f}%" if f.statements else "—"] for f in files]
+        text = table(("changed file", "changed statements run", "covered"), rows, "lrr")
+        lines = []
+        for f in files:
+            spans = [range(r.start, min(r.end, r.start + 10_000) + 1) for r in f.uncovered]  # a hostile range is huge
+            numbers = [n for span in spans for n in span if not f.source or str(n) in f.source]
+            for number in numbers[:MAX_UNCOVERED_LINES]:
+                source = f.source.get(str(number))
+                shown = code(one_line(source, 160)) if source is not None else ""
+                lines.append(f"- {link(code(f'{f.file}:{number}'), links.blob(f.file, number))} {shown}".rstrip())
+            if len(numbers) > MAX_UNCOVERED_LINES:
+                lines.append(f"- …and {len(numbers) - MAX_UNCOVERED_LINES} more lines of {code(f.file)}")
+        if lines:
+            text += "\n\nNot run by any tier, line by line:\n\n" + "\n".join(lines)
+        return text
+
+    # --- timings (job summary) ---------------------------------------------------------------------
+    def slowest(self) -> str:
+        timings = [(t.name, c) for t in self.run.tiers.values() for c in t.slowest]
+        if not timings:
+            return ""
+        timings.sort(key=lambda item: -item[1].duration_s)
+        rows = [[escape(tier), code(c.test), _seconds(c.duration_s)] for tier, c in timings[:MAX_SLOWEST]]
+        return "#### Slowest tests\n\n" + table(("tier", "test", "duration"), rows, "llr")
+
+    def shards(self) -> str:
+        sharded = [t for t in self.run.tiers.values() if t.shard_durations]
+        if not sharded:
+            return ""
+        rows = []
+        for tier in sharded[:MAX_TIER_ROWS]:
+            spans = sorted(tier.shard_durations.items(), key=lambda item: _shard_order(item[0]))
+            cells = ", ".join(f"{escape(label)}: {duration(seconds)}" for label, seconds in spans[:MAX_SHARD_CELLS])
+            more = f" … {len(spans) - MAX_SHARD_CELLS} more" if len(spans) > MAX_SHARD_CELLS else ""
+            values = [seconds for _, seconds in spans]
+            rows.append([f"**{escape(tier.name)}**", cells + more, duration(max(values)),
+                         duration(max(values) - min(values))])
+        return "#### Shards\n\n" + table(("tier", "each shard", "slowest", "spread"), rows, "llrr")
 
     # --- the rest ----------------------------------------------------------------------------------
     def other_problems(self) -> str:
@@ -388,8 +522,26 @@ class _Report:
             parts.append(details(f"{len(hidden)} more {noun}", render(hidden)))
         rest = len(entries) - len(shown)
         if rest:
-            parts.append(f"…and {rest} more {noun}: see {self.ctx.full_report}.")
+            where = f"see {EVERYTHING}" if self.summary else f"see {self.ctx.full_report}"
+            parts.append(f"…and {rest} more {noun}: {where}.")
         return "\n\n".join(parts)
+
+
+def _seconds(seconds: float) -> str:
+    """A test's time to the millisecond (`12ms`, `4.25s`); a tier's durations are coarser."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
+    return f"{seconds:.2f}s" if seconds < 60 else duration(seconds)
+
+
+def _indent(text: str) -> str:
+    """`text` as the continuation of a list item (a fenced block inside it)."""
+    return "\n".join(f"  {line}" if line else line for line in text.splitlines())
+
+
+def _shard_order(label: str) -> tuple[int, str]:
+    index = label.partition("/")[0]
+    return (int(index), label) if index.isdigit() and len(index) < 6 else (1 << 30, label)
 
 
 def delta(change: float) -> str:

@@ -11,6 +11,8 @@ from ..layout import JOB_SUMMARY_MD, RESULTS_DIR
 from ..model import RunResult
 
 MARKER_PREFIX = "qa-actions"
+# the check runs beside the tiers' (`qa / security`, …): render/checks.py creates them, the comment links them
+SECURITY_CHECK, COVERAGE_CHECK, VERDICT_CHECK = "security", "coverage", "verdict"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class RenderContext:
     baseline: Baseline | None = None
     full_report: str = f"`{RESULTS_DIR}/{JOB_SUMMARY_MD}`"  # Markdown: where the untruncated report is
     notes: tuple[str, ...] = ()  # Markdown lines for the job summary (what publishing could not do)
+    check_links: dict[str, str] = field(default_factory=dict)  # check-run name -> its page, once published
 
     @property
     def marker(self) -> str:
@@ -94,3 +97,7 @@ class RenderContext:
 
     def check_name(self, part: str) -> str:
         return f"{self.check_prefix} / {part}"
+
+    def check_link(self, part: str) -> str | None:
+        """The page of check run `part` (`unit`, `security`, `verdict`) when it was published."""
+        return self.check_links.get(self.check_name(part))

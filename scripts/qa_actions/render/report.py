@@ -47,6 +47,15 @@ class Report:
         return dataclasses.replace(self, outputs={**self.outputs, **{k: self.scrubber.values(v)
                                                                      for k, v in published.items()}})
 
+    def with_check_links(self, links: dict[str, str]) -> Report:
+        """The same report with the published check runs' pages linked from the comment and the job summary."""
+        if not links:
+            return self
+        links = {**self.ctx.check_links, **self.scrubber.model(links, personal=False)}
+        ctx = dataclasses.replace(self.ctx, check_links=links)
+        return dataclasses.replace(self, ctx=ctx, comment=_comment(self.run, ctx, self.scrubber),
+                                   summary=_summary(self.run, ctx, self.scrubber))
+
 
 def build_report(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> Report:
     """Scrub the model and the context, render every view of them, and check the texts once more.
@@ -61,9 +70,12 @@ def build_report(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> Repo
         spec.summary = _finish(spec.summary, scrubber, COMMENT_LIMIT)
         spec.text = _finish(spec.text, scrubber, COMMENT_LIMIT)
     return Report(run=clean, ctx=ctx, scrubber=scrubber,
-                  comment=_finish(render_comment(clean, ctx), scrubber, COMMENT_LIMIT),
-                  summary=_summary(clean, ctx, scrubber), outputs={**render_outputs(clean), **published_outputs()},
-                  check_runs=checks)
+                  comment=_comment(clean, ctx, scrubber), summary=_summary(clean, ctx, scrubber),
+                  outputs={**render_outputs(clean), **published_outputs()}, check_runs=checks)
+
+
+def _comment(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> str:
+    return _finish(render_comment(run, ctx), scrubber, COMMENT_LIMIT)
 
 
 def _summary(run: RunResult, ctx: RenderContext, scrubber: Scrubber) -> str:

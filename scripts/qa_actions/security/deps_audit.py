@@ -48,6 +48,7 @@ def apply_ignores(findings: list[Finding], rules: list[IgnoreRule], today: date)
             suppressed.append(finding)
         else:
             if rule is not None:
+                finding.ignore_expired = rule.until.isoformat()
                 finding.message += (f" [the ignore rule for {rule.id} expired on {rule.until.isoformat()} "
                                     f"(reason given: {rule.reason}): fix it or renew the rule]")
             open_.append(finding)

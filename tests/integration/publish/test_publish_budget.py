@@ -82,3 +82,17 @@ def test_the_budget_stops_writes_with_one_line(github_api: FakeGitHub) -> None:
     assert "\n" not in note and note.startswith("**Stopped after 2 GitHub API writes**")
     assert "annotations of qa / unit" in note
     client.close()
+
+
+def test_the_check_runs_leave_the_comment_its_writes() -> None:
+    """The check runs go first (the comment links them), kept from the writes the comment needs."""
+    budget = WriteBudget(limit=3)
+    with budget.keeping(2):
+        budget.spend("the check run qa / unit")
+        with pytest.raises(BudgetSpent):
+            budget.spend("the check run qa / verdict")
+    budget.spend("the comment")
+    budget.spend("deleting a duplicate comment")
+    with pytest.raises(BudgetSpent):
+        budget.spend("deleting a duplicate comment")
+    assert budget.used == 3

@@ -57,9 +57,9 @@ def test_deltas_and_new_failures_from_the_base_results(project: Path, tmp_path: 
     assert run_qa("report", "--project", project, "--baseline", baseline).returncode == 0
     comment = (project / "qa-results" / "comment.md").read_text()
     assert "97.68% (▲ +0.68) · gate 80%" in comment
-    assert "#### Failing tests (2): 1 new since `main`" in comment
+    assert "#### Failing tests (2): 1 new, 1 already failing on `main`" in comment
     assert "| unit | 🆕 `tests/unit/test_money.py::test_broken` |" in comment
-    assert "| unit | `tests/unit/test_old.py::test_known` |" in comment
+    assert "| unit | `tests/unit/test_old.py::test_known` (already failing) |" in comment
     assert "✅ Fixed since <code>main</code> (1)" in comment and "`tests/unit/test_gone.py::test_fixed`" in comment
 
 

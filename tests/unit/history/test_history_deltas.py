@@ -41,7 +41,14 @@ def test_a_pull_request_not_yet_recorded(history: Path) -> None:
     assert deltas.tiers["chaos"].duration_delta_s is None  # not in the base run
     # test_3 passed in run 193; test_new is not in the history at all
     assert deltas.new_failures == [("unit", UNIT[3]), ("unit", "tests/unit/test_m.py::test_new")]
-    assert deltas.fixed_failures is None
+    assert deltas.fixed_failures == []  # nothing failed in run 193
+
+
+def test_a_pull_request_not_yet_recorded_fixes_what_failed_on_main(history: Path) -> None:
+    run = pr_run("pr-2", 109.5, 85.0, 15.0, [])  # main's run 109 failed test_1
+    assert load_base_deltas(history, "main", run).fixed_failures == [("unit", UNIT[1])]
+    run.tiers["unit"].status = "skipped"  # not run now: not fixed
+    assert load_base_deltas(history, "main", run).fixed_failures == []
 
 
 def test_a_recorded_run_gets_fixed_failures_too(history: Path) -> None:
