@@ -33,7 +33,7 @@ BlockKey = tuple[str, str]  # (file relative to the project, block name)
 
 
 @dataclass
-class TestMap:
+class ImpactMap:
     """What each test ran. `blocks` holds every recorded block's fingerprint; `files` the measured files."""
 
     commit: str | None = None
@@ -60,7 +60,7 @@ def strip_params(test: str) -> str:
 
 
 def build_map(data_file: Path, project: Path, test_ids: Iterable[str], *, commit: str | None = None,
-              python: str | None = None, tier: str = "unit") -> TestMap:
+              python: str | None = None, tier: str = "unit") -> ImpactMap:
     """The map of a run: its coverage data file (with contexts) and every test id it ran (from JUnit,
     so that a test that ran no measured line is known too)."""
     from coverage import CoverageData  # the map is built in qa's environment, which has coverage
@@ -99,7 +99,8 @@ def build_map(data_file: Path, project: Path, test_ids: Iterable[str], *, commit
         if file not in closures:
             closures[file] = _import_closure(_test_file_imports(root, file), imports, by_module)
         ran |= {(path, MODULE) for path in {path for path, _ in ran} | closures[file]}
-    return TestMap(commit, python, tier, blocks, {t: frozenset(b) for t, b in tests.items()}, frozenset(session), files)
+    return ImpactMap(commit, python, tier, blocks, {t: frozenset(b) for t, b in tests.items()}, frozenset(session),
+                     files)
 
 
 def _relative(name: str, root: Path) -> str | None:

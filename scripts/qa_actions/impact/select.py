@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from .blocks import MODULE, file_blocks
-from .map import BlockKey, TestMap, test_file
+from .map import BlockKey, ImpactMap, strip_params, test_file
 
 DEFAULT_MAX_AGE = 50  # commits between the map's commit and the base
 CONFIG_FILES = frozenset({"conftest.py", "pytest.ini", "setup.cfg", "tox.ini", ".coveragerc", "pyproject.toml",
@@ -37,7 +37,7 @@ class FileChange:
 
 @dataclass
 class SelectionInput:
-    map: TestMap | None
+    map: ImpactMap | None
     changes: list[FileChange]
     test_files: list[str]  # the test files at the head
     tests: list[str] | None = None  # the node ids collected at the head, when known
@@ -113,7 +113,7 @@ def _select(given: SelectionInput) -> Selection:
     return _result(given, test_map, why, changed)
 
 
-def _usable_map(given: SelectionInput) -> TestMap:
+def _usable_map(given: SelectionInput) -> ImpactMap:
     test_map = given.map
     if test_map is None:
         raise _FullRun(f"there is no impact map of the {given.tier} tests yet (a full run on the base branch "
@@ -129,7 +129,7 @@ def _usable_map(given: SelectionInput) -> TestMap:
     return test_map
 
 
-def _check_visible(change: FileChange, given: SelectionInput, test_map: TestMap, test_files: set[str]) -> None:
+def _check_visible(change: FileChange, given: SelectionInput, test_map: ImpactMap, test_files: set[str]) -> None:
     """Raise _FullRun when the map cannot see what `change` does."""
     for path in {change.path, change.old_path} - {None}:
         name = PurePosixPath(path).name
@@ -150,7 +150,7 @@ def _check_visible(change: FileChange, given: SelectionInput, test_map: TestMap,
                        "(outside the tier's coverage source)")
 
 
-def _changed_blocks(change: FileChange, test_map: TestMap) -> set[BlockKey]:
+def _changed_blocks(change: FileChange, test_map: ImpactMap) -> set[BlockKey]:
     """The recorded blocks of `change` that it edits or removes; an added file has none."""
     if change.old is None:
         return set()
@@ -169,16 +169,16 @@ def _declared_targets(path: str, inputs: dict[str, list[str]]) -> list[str]:
     return [target for glob, targets in inputs.items() if fnmatch.fnmatchcase(path, glob) for target in targets]
 
 
-def _result(given: SelectionInput, test_map: TestMap, why: dict[str, str], changed: set[BlockKey]) -> Selection:
+def _result(given: SelectionInput, test_map: ImpactMap, why: dict[str, str], changed: set[BlockKey]) -> Selection:
     universe = list(given.tests) if given.tests is not None else list(test_map.tests)
     whole_files = {target for target in why if "::" not in target}
     targets = sorted(t for t in why if t in whole_files or test_file(t) not in whole_files)
     counted: dict[str, str] = {}
     for test in universe:
-        reason = why.get(test_file(test)) if test_file(test) in whole_files else None
-        reason = why.get(test) or why.get(test.split("[", 1)[0]) or reason
-        if reason is not None:
-            counted[test] = reason
+        found = [why.get(test), why.get(strip_params(test)), why.get(test_file(test))]
+        reasons = [reason for reason in found if reason is not None]
+        if reasons:
+            counted[test] = min(reasons, key=REASONS.index)  # one reason a test, the first that holds
     uncounted = [t for t in targets if t not in whole_files and t not in counted]  # e.g. an input's node id
     counted.update({t: why[t] for t in uncounted})
     recorded = sorted(f"{file}::{block}" for file, block in changed

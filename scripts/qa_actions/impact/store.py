@@ -1,14 +1,14 @@
-"""The map in the history database: `TestMap` <-> `history.store.ImpactMapRecord`."""
+"""The map in the history database: `ImpactMap` <-> `history.store.ImpactMapRecord`."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from ..history.store import HistoryStore, ImpactMapRecord
-from .map import BlockKey, TestMap
+from .map import BlockKey, ImpactMap
 
 
-def to_record(test_map: TestMap, branch: str | None, time: int | None = None) -> ImpactMapRecord:
+def to_record(test_map: ImpactMap, branch: str | None, time: int | None = None) -> ImpactMapRecord:
     if not test_map.commit or not test_map.python:
         raise ValueError("a stored map names its commit and Python version")
     keys = sorted(test_map.blocks)
@@ -21,20 +21,20 @@ def to_record(test_map: TestMap, branch: str | None, time: int | None = None) ->
         sorted(index[key] for key in test_map.session if key in index))
 
 
-def from_record(record: ImpactMapRecord) -> TestMap:
+def from_record(record: ImpactMapRecord) -> ImpactMap:
     keys: list[BlockKey] = [(file, name) for file, name, _ in record.blocks]
-    return TestMap(
+    return ImpactMap(
         record.commit, record.python, record.tier,
         {(file, name): fp for file, name, fp in record.blocks},
         {test: frozenset(keys[i] for i in ran) for test, ran in record.tests.items()},
         frozenset(keys[i] for i in record.session), frozenset(record.files))
 
 
-def save_map(store: HistoryStore, test_map: TestMap, branch: str | None, time: int | None = None) -> None:
+def save_map(store: HistoryStore, test_map: ImpactMap, branch: str | None, time: int | None = None) -> None:
     store.save_impact_map(to_record(test_map, branch, time))
 
 
-def latest_map(store: HistoryStore, branch: str | None, tier: str, python: str | None = None) -> TestMap | None:
+def latest_map(store: HistoryStore, branch: str | None, tier: str, python: str | None = None) -> ImpactMap | None:
     """The newest map of `branch` and `tier`: of `python` when one exists, else of any version (the
     selection then says the versions differ rather than that there is no map)."""
     record = store.latest_impact_map(branch, tier, python) if python else None
