@@ -151,6 +151,11 @@ class Git:
                 index += 2
         return found
 
+    def untracked(self) -> list[str]:
+        """Files of the working tree git does not track and does not ignore, relative to the project."""
+        out = self._out("ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+        return [path for path in out.split("\0") if path]
+
     def show(self, commit: str, path: str) -> str | None:
         """The text of `path` (relative to the project) at `commit`, or None when it is not there."""
         return self._try_raw("show", f"{commit}:./{path}")

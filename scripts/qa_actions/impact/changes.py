@@ -23,6 +23,8 @@ def changes_since(project: Path, base: str, head: str | None = None) -> tuple[st
         else:
             after = _read(project / path)
         changes.append(FileChange(path, before, after, old_path if status == "R" else None))
+    if head is None:  # a working tree: its new files count before they are added
+        changes += [FileChange(path, None, _read(project / path)) for path in git.untracked()]
     return since, changes
 
 
