@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -128,3 +129,34 @@ def test_a_new_conftest_in_the_working_tree_runs_everything(recorded, tmp_path: 
                                        tmp_path / "h.sqlite", extra={"tests/conftest.py": "import pytest\n"})
     assert selection.full_run and selection.reason == "tests/conftest.py changed: it configures every test"
     assert selection.selected == len(tests)
+
+
+def test_qa_impact_record_and_select(recorded, tmp_path: Path) -> None:
+    from conftest import qa
+
+    project, commit = recorded
+    history = tmp_path / "h.sqlite"
+    done = qa("impact", "record", "--project", project, "--coverage", project / ".coverage",
+              "--junit", project / "junit.xml", "--python-version", "3.12", "--history", history)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"impact map of unit at {commit[:12]} (Python 3.12): 6 tests (6 ran measured code)")
+    source = (project / "pkg" / "calc.py").read_text()
+    (project / "pkg" / "calc.py").write_text(source.replace("return 7", "return 8"))
+    try:
+        shown = qa("impact", "select", "--project", project, "--base", "main", "--python-version", "3.12",
+                   "--history", history)
+        as_json = qa("impact", "select", "--project", project, "--base", "main", "--python-version", "3.12",
+                     "--history", history, "--json")
+        other = qa("impact", "select", "--project", project, "--base", "main", "--python-version", "3.13",
+                   "--history", history)
+    finally:
+        (project / "pkg" / "calc.py").write_text(source)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines() == ["ran 1 of 6 unit tests: 1 affected by 1 changed function",
+                                         "  tests/test_scale.py::TestMeter::test_read  (affected)"]
+    selection = json.loads(as_json.stdout)
+    assert (selection["full_run"], selection["tests"]) == (False, ["tests/test_scale.py::TestMeter::test_read"])
+    assert selection["changed_blocks"] == ["pkg/calc.py::Meter.read"]
+    assert other.stdout.startswith("full run of the unit tests: the map was recorded with Python 3.12")
+    missing = qa("impact", "select", "--project", project, "--base", "no-such-branch", "--history", history)
+    assert missing.returncode == 2 and "the base commit no-such-bran is not in this checkout" in missing.stderr
