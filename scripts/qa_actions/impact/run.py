@@ -60,7 +60,7 @@ def select_tests(config: QaConfig, tier: str, base: str, *, head: str | None = N
             test_map = latest_map(store, branch, tier, python)
             failed = base_failures(store, branch, tier)
     age = Git(config.project).commit_distance(test_map.commit, since) if test_map and test_map.commit else None
-    given = SelectionInput(test_map, changes, test_files(config, tier), failed_on_base=failed, python=python,
+    given = SelectionInput(test_map, changes, tier_test_files(config, tier), failed_on_base=failed, python=python,
                            map_age=age, max_age=config.impact_max_age, inputs=config.impact_inputs, tier=tier)
     return select(given)
 
@@ -76,7 +76,7 @@ def base_failures(store: HistoryStore, branch: str, tier: str) -> list[str]:
     return []
 
 
-def test_files(config: QaConfig, tier: str) -> list[str]:
+def tier_test_files(config: QaConfig, tier: str) -> list[str]:
     """The tier's test files now, relative to the project (pytest's `python_files` patterns)."""
     root = config.project.resolve()
     patterns = config.pytest.python_files
