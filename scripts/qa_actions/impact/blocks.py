@@ -16,9 +16,10 @@ override an inherited one that tests recorded elsewhere), but an edit inside a b
 from __future__ import annotations
 
 import ast
+import bisect
 import copy
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MODULE = "<module>"
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -32,16 +33,21 @@ class Block:
     last: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FileBlocks:
     """The blocks of one file, by name, and which block a line number belongs to."""
 
     blocks: dict[str, Block]
+    _starts: list[tuple[int, int, str]] = field(default_factory=list, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        spans = sorted((b.first, b.last, b.name) for b in self.blocks.values() if b.name != MODULE)
+        self._starts.extend(spans)  # blocks never overlap: a nested function belongs to its function
 
     def block_of(self, line: int) -> str:
-        for block in self.blocks.values():
-            if block.first <= line <= block.last:
-                return block.name
+        index = bisect.bisect_right(self._starts, (line, float("inf"), "")) - 1
+        if index >= 0 and self._starts[index][0] <= line <= self._starts[index][1]:
+            return self._starts[index][2]
         return MODULE
 
     def fingerprints(self) -> dict[str, str]:

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..collect.changed_lines import project_relative
 from .blocks import MODULE, FileBlocks, file_blocks
 
 # what the recording run adds to pytest's arguments; sys.monitoring (COVERAGE_CORE=sysmon) cannot
@@ -75,7 +76,7 @@ def build_map(data_file: Path, project: Path, test_ids: Iterable[str], *, commit
     blocks: dict[BlockKey, str] = {}
     dotted = _dotted_tests(tests)
     for measured in sorted(data.measured_files()):
-        path = _relative(measured, root)
+        path = project_relative(measured, root)
         if path is None or not path.endswith(".py"):
             continue
         try:
@@ -101,16 +102,6 @@ def build_map(data_file: Path, project: Path, test_ids: Iterable[str], *, commit
         ran |= {(path, MODULE) for path in {path for path, _ in ran} | closures[file]}
     return ImpactMap(commit, python, tier, blocks, {t: frozenset(b) for t, b in tests.items()}, frozenset(session),
                      files)
-
-
-def _relative(name: str, root: Path) -> str | None:
-    path = Path(name)
-    if path.is_absolute():
-        try:
-            path = path.resolve().relative_to(root)
-        except ValueError:
-            return None
-    return PurePosixPath(path.as_posix()).as_posix().removeprefix("./")
 
 
 def _test_of(context: str, dotted: dict[str, str]) -> str | None:
