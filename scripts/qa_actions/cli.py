@@ -36,6 +36,7 @@ COMMANDS = {
     "install": "install",
     "nightly-issue": "nightly_issue",
     "names": "names",
+    "impact": "impact",
 }
 
 

@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("project",),  # the project under test
     ("collect", "evaluate"),  # raw output -> model; gates
     ("history",),  # runs over time (reads collected folders)
+    ("impact",),  # test-impact selection: the map (coverage contexts, kept in the history), the rules
     ("tiers", "data"),  # running a tier (timings from history); test data
     ("security",),  # scans (the test-data scan is data's)
     ("render",),  # pure: model in, text out

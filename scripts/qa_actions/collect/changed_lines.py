@@ -160,6 +160,42 @@ class Git:
                          "--src-prefix=a/", "--dst-prefix=b/", "--relative", since, *([until] if until else []),
                          "--", ".")
 
+    def name_status(self, since: str, until: str | None = None) -> list[tuple[str, str, str | None]]:
+        """(status letter, path, path at `since` for a rename or copy) of every changed file, relative paths."""
+        out = self._out("diff", "--no-color", "--no-ext-diff", "--name-status", "-z", "--find-renames",
+                        "--relative", since, *([until] if until else []), "--", ".")
+        fields, found = out.split("\0"), []
+        index = 0
+        while index < len(fields) and fields[index]:
+            status = fields[index][:1]
+            if status in ("R", "C"):
+                found.append((status, fields[index + 2], fields[index + 1]))
+                index += 3
+            else:
+                found.append((status, fields[index + 1], None))
+                index += 2
+        return found
+
+    def untracked(self) -> list[str]:
+        """Files of the working tree git does not track and does not ignore, relative to the project."""
+        out = self._out("ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+        return [path for path in out.split("\0") if path]
+
+    def show(self, commit: str, path: str) -> str | None:
+        """The text of `path` (relative to the project) at `commit`, or None when it is not there."""
+        return self._try_raw("show", f"{commit}:./{path}")
+
+    def commit_distance(self, ancestor: str, descendant: str) -> int | None:
+        """Commits from `ancestor` to `descendant`, or None when `ancestor` is not in its history."""
+        if self._try("merge-base", "--is-ancestor", ancestor, descendant) is None:
+            return None
+        found = self._try("rev-list", "--count", f"{ancestor}..{descendant}")
+        return int(found) if found and found.isdigit() else None
+
+    def _try_raw(self, *args: str) -> str | None:
+        done = self._run(args)
+        return done.stdout if done.returncode == 0 else None
+
     def _try(self, *args: str) -> str | None:
         """Stripped output, or None when git says no."""
         done = self._run(args)

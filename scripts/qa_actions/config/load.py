@@ -49,6 +49,10 @@ class QaConfig:
     max_tests_removed: float | bool = 10  # percent of the base branch's tests a change may remove; false = off
     secret_names: list[str] = field(default_factory=list)  # more variable names, words or globs to scrub
     pass_env: list[str] = field(default_factory=list)  # qa-actions' own secrets every tier's tests may see
+    # test-impact selection (docs/impact.md): non-Python files (globs) -> the tests that read them
+    # ([] for none); a change to an undeclared one runs every test
+    impact_inputs: dict[str, list[str]] = field(default_factory=dict)
+    impact_max_age: int = 50  # commits a map may lag the base before selection runs everything
     project: Path = field(default=Path(), init=False)
     source: Path = field(default=Path("pyproject.toml"), init=False)
     # what was found in the project without [tool.qa] (config/detect): tests, source, pytest's settings
@@ -62,6 +66,11 @@ class QaConfig:
         share = self.max_tests_removed
         if share is True or (not isinstance(share, bool) and not 0 <= share <= 100):
             raise ValueError("`max-tests-removed` takes a percentage between 0 and 100, or false")
+        if self.impact_max_age < 0:
+            raise ValueError("`impact-max-age` takes a number of commits (0: only a map of the base itself)")
+        for glob, tests in self.impact_inputs.items():
+            if not glob.strip() or any(not test.strip() for test in tests):
+                raise ValueError("`impact-inputs` maps file globs to test files or node ids; neither may be empty")
 
     @property
     def tests_removed_share(self) -> float | None:

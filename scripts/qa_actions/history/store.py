@@ -13,6 +13,7 @@ ids, outcome codes, milliseconds), about 3-5 bytes a test, so years of runs fit 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 import zlib
@@ -82,8 +83,25 @@ def _run_script(statements: Sequence[str]) -> Callable[[sqlite3.Connection], Non
     return step
 
 
+# format 2: impact maps (what each test ran, for test-impact selection: qa_actions/impact)
+_V2 = (
+    """CREATE TABLE impact_maps (
+        id INTEGER PRIMARY KEY,
+        commit_sha TEXT NOT NULL, branch TEXT, python TEXT NOT NULL, tier TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        files BLOB NOT NULL, blocks BLOB NOT NULL, session BLOB NOT NULL,
+        UNIQUE (commit_sha, python, tier))""",
+    "CREATE INDEX impact_maps_by_branch ON impact_maps (branch, tier, time)",
+    """CREATE TABLE impact_tests (
+        map INTEGER NOT NULL REFERENCES impact_maps (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        blocks BLOB NOT NULL,
+        UNIQUE (map, name))""",
+)
+
 # MIGRATIONS[n] takes a file from format n to n + 1; a new format appends a step, never edits one.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_run_script(_V1)]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_run_script(_V1), _run_script(_V2)]
+KEEP_IMPACT_MAPS = 3  # per branch, tier and Python version
 
 
 def schema_version() -> int:
@@ -145,6 +163,22 @@ class RunRecord:
     tiers: list[TierRow] = field(default_factory=list)
     scans: list[ScanRow] = field(default_factory=list)
     tests: list[CaseRow] = field(default_factory=list)
+
+
+@dataclass
+class ImpactMapRecord:
+    """One tier's impact map as stored: blocks are (file, block, fingerprint); a test's blocks and the
+    session's (run outside any test) are indexes into `blocks`. `qa_actions.impact.store` converts."""
+
+    commit: str
+    python: str
+    tier: str
+    time: int
+    branch: str | None = None
+    files: list[str] = field(default_factory=list)
+    blocks: list[tuple[str, str, str]] = field(default_factory=list)
+    tests: dict[str, list[int]] = field(default_factory=dict)
+    session: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -260,6 +294,51 @@ class HistoryStore:
             raise
         self.conn.execute("COMMIT")
 
+    def save_impact_map(self, record: ImpactMapRecord, keep: int = KEEP_IMPACT_MAPS) -> None:
+        """Store a map (replacing one of the same commit, Python and tier) and keep only the newest
+        `keep` of its branch, tier and Python version, in one transaction."""
+        names = active().model(list(record.tests), personal=False)  # secrets never reach the file (scrub.py)
+        record = active().model(record, personal=False)
+        with self._transaction():
+            self.conn.execute("DELETE FROM impact_maps WHERE commit_sha = ? AND python = ? AND tier = ?",
+                              (record.commit, record.python, record.tier))
+            key = self.conn.execute(
+                "INSERT INTO impact_maps (commit_sha, branch, python, tier, time, files, blocks, session)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (record.commit, record.branch, record.python, record.tier, record.time, _pack_json(record.files),
+                 _pack_json(record.blocks), _pack(array("I", record.session)))).lastrowid
+            self.conn.executemany("INSERT INTO impact_tests (map, name, blocks) VALUES (?, ?, ?)",
+                                  [(key, name, _pack(array("I", blocks)))
+                                   for name, blocks in zip(names, record.tests.values(), strict=True)])
+            self.conn.execute(
+                "DELETE FROM impact_maps WHERE branch IS ? AND tier = ? AND python = ? AND id NOT IN (SELECT id"
+                " FROM impact_maps WHERE branch IS ? AND tier = ? AND python = ? ORDER BY time DESC, id DESC LIMIT ?)",
+                (record.branch, record.tier, record.python) * 2 + (max(1, keep),))
+
+    def latest_impact_map(self, branch: str | None, tier: str, python: str | None = None) -> ImpactMapRecord | None:
+        """The newest map of `branch` and `tier` (of `python`, when given), or None."""
+        query = ("SELECT id, commit_sha, python, tier, time, branch, files, blocks, session FROM impact_maps"
+                 " WHERE branch IS ? AND tier = ?")
+        args: tuple[object, ...] = (branch, tier)
+        if python is not None:
+            query, args = query + " AND python = ?", (*args, python)
+        row = self.conn.execute(query + " ORDER BY time DESC, id DESC LIMIT 1", args).fetchone()
+        if row is None:
+            return None
+        key, commit, python_version, tier_name, time, branch_name, files, blocks, session = row
+        try:
+            record = ImpactMapRecord(commit, python_version, tier_name, time, branch_name,
+                                     list(_unpack_json(files)), [tuple(b) for b in _unpack_json(blocks)],
+                                     session=list(_unpack(session)))
+            for name, ran in self.conn.execute("SELECT name, blocks FROM impact_tests WHERE map = ? ORDER BY rowid",
+                                               (key,)):
+                record.tests[name] = list(_unpack(ran))
+        except (zlib.error, ValueError, TypeError):
+            raise InputError(f"{self.path}: the impact map of {commit[:12]}, tier {tier} is damaged") from None
+        if any(i >= len(record.blocks) for ran in (*record.tests.values(), record.session) for i in ran):
+            raise InputError(f"{self.path}: the impact map of {commit[:12]}, tier {tier} is damaged")
+        return record
+
     # reading -------------------------------------------------------------------------------------
 
     def runs(self, branch: str | None = None) -> list[RunRow]:
@@ -341,6 +420,17 @@ def _pack(values: array) -> bytes:
         values = array(values.typecode, values)
         values.byteswap()
     return zlib.compress(values.tobytes())
+
+
+def _pack_json(value: object) -> bytes:
+    return zlib.compress(json.dumps(value, separators=(",", ":")).encode())
+
+
+def _unpack_json(blob: bytes) -> list:
+    value = json.loads(zlib.decompress(blob))
+    if not isinstance(value, list):
+        raise ValueError("not a list")
+    return value
 
 
 def _unpack(blob: bytes) -> array:

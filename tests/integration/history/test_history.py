@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import add_config
 
-from qa_actions.history.store import OUTCOMES, RunRecord, RunRow, open_history
+from qa_actions.history.store import OUTCOMES, RunRecord, RunRow, open_history, schema_version
 
 CRASHING_APPEND = '''
 import os, signal, sys
@@ -93,7 +93,7 @@ def test_qa_run_records_each_run_and_history_add_replaces_it(sample_project: Pat
     assert again.returncode == 0 and "which holds 1 run\n" in again.stdout  # the same run id replaces the run
     info = run_qa("history", "info", "--project", sample_project)
     assert info.returncode == 0, info.stderr
-    assert info.stdout.splitlines()[:3] == [f"history: {history} (format 1)",
+    assert info.stdout.splitlines()[:3] == [f"history: {history} (format {schema_version()})",
                                            f"runs: 1 (1 with per-test outcomes), tests: {acid + smoke}",
                                            "branches: main"]
 

@@ -210,3 +210,30 @@ def test_pass_env_and_secret_names(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     assert (config.secret_names, config.pass_env, config.tiers["unit"].pass_env) == (["dsn"], ["GH_TOKEN"],
                                                                                       ["GITHUB_TOKEN"])
+
+
+def test_impact_inputs_and_max_age(tmp_path: Path) -> None:
+    defaults = load_config(tmp_path)
+    assert (defaults.impact_inputs, defaults.impact_max_age) == ({}, 50)
+    config = load_config(project_with(tmp_path, """
+[tool.qa]
+impact-max-age = 20
+[tool.qa.impact-inputs]
+"tests/data/*.json" = ["tests/unit/test_loader.py", "tests/unit/test_api.py::test_get"]
+"docs/*" = []
+"""))
+    assert config.impact_max_age == 20
+    assert config.impact_inputs == {
+        "tests/data/*.json": ["tests/unit/test_loader.py", "tests/unit/test_api.py::test_get"], "docs/*": []}
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ("[tool.qa]\nimpact-max-age = -1", "`impact-max-age` takes a number of commits"),
+    ("[tool.qa]\nimpact-max-age = true", "`tool.qa.impact-max-age` must be"),
+    ('[tool.qa]\nimpact-inputs = ["docs/*"]', "`tool.qa.impact-inputs` must be a table"),
+    ('[tool.qa.impact-inputs]\n"docs/*" = "tests"', "`tool.qa.impact-inputs.docs/*` must be a list"),
+    ('[tool.qa.impact-inputs]\n"docs/*" = [""]', "`impact-inputs` maps file globs to test files or node ids"),
+])
+def test_impact_settings_are_validated(tmp_path: Path, toml: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(project_with(tmp_path, toml))

@@ -114,20 +114,24 @@ def test_newer_format_is_refused_and_left_alone(tmp_path: Path) -> None:
         store.append(record("r1", 1000))
         store.conn.execute(f"PRAGMA user_version = {schema_version() + 1}")
     before = digest(path)
-    with pytest.raises(InputError, match=r"format 2 is newer than this qa-actions reads \(1\); upgrade"):
+    now = schema_version()
+    with pytest.raises(InputError, match=rf"format {now + 1} is newer than this qa-actions reads \({now}\); upgrade"):
         open_history(path, create=True)
     assert digest(path) == before
 
 
+CURRENT = schema_version()
+
+
 def add_workflow_column(conn: sqlite3.Connection) -> None:
-    """A hypothetical format 2, as a future qa-actions would ship it."""
+    """A hypothetical next format, as a future qa-actions would ship it."""
     conn.execute("ALTER TABLE runs ADD COLUMN workflow TEXT")
     conn.execute("UPDATE runs SET workflow = 'qa'")
 
 
 @pytest.fixture
 def v1_file(tmp_path: Path, monkeypatch) -> tuple[Path, str]:
-    """A history written in format 1, then a qa-actions that reads format 2."""
+    """A history written in the current format, then a qa-actions that reads the next one."""
     path = tmp_path / "h.sqlite"
     with open_history(path, create=True) as store:
         store.append(record("r1", 1000), record("r2", 2000))
@@ -145,21 +149,21 @@ def test_older_format_is_migrated_after_a_backup(tmp_path: Path, v1_file) -> Non
     old = dump(path)
     with open_history(path, create=True) as store:
         assert [r.run_id for r in store.runs()] == ["r1", "r2"]
-        assert store.conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert store.conn.execute("PRAGMA user_version").fetchone() == (CURRENT + 1,)
         assert store.conn.execute("SELECT DISTINCT workflow FROM runs").fetchall() == [("qa",)]
         store.append(record("r3", 3000))
-    backup = tmp_path / "h.sqlite.v1.bak"
+    backup = tmp_path / f"h.sqlite.v{CURRENT}.bak"
     assert dump(backup) == old
-    assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone() == (1,)
+    assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone() == (CURRENT,)
 
 
 def test_reading_an_older_format_migrates_a_copy_in_memory(tmp_path: Path, v1_file) -> None:
     path, old = v1_file
     with open_history(path) as store:
         assert [r.run_id for r in store.runs()] == ["r1", "r2"]
-        assert store.conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert store.conn.execute("PRAGMA user_version").fetchone() == (CURRENT + 1,)
     assert digest(path) == old
-    assert not (tmp_path / "h.sqlite.v1.bak").exists()
+    assert not (tmp_path / f"h.sqlite.v{CURRENT}.bak").exists()
 
 
 def test_failed_migration_leaves_the_file_as_it_was(v1_file, monkeypatch) -> None:
@@ -169,7 +173,7 @@ def test_failed_migration_leaves_the_file_as_it_was(v1_file, monkeypatch) -> Non
         add_workflow_column(conn)
         conn.execute("SELECT * FROM no_such_table")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS[:1], broken])
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS[:CURRENT], broken])
     with pytest.raises(InputError, match="no such table"):
         open_history(path, create=True)
     assert digest(path) == old

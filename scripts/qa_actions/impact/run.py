@@ -1,0 +1,106 @@
+"""Recording a map and selecting for a change in a project: the inputs gathered from git, the history
+and the configuration around the pure `select` (what `qa impact record` and `qa impact select` call)."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..collect.changed_lines import Git
+from ..collect.junit import iter_cases
+from ..config import QaConfig
+from ..errors import ConfigError, InputError
+from ..history.store import ERROR, FAILED, FLAKY, HistoryStore, open_history
+from .changes import changes_since
+from .map import ImpactMap, build_map
+from .select import Selection, SelectionInput, select
+from .store import latest_map, save_map
+
+_FAILING = frozenset({FAILED, ERROR, FLAKY})
+
+
+@dataclass
+class Recorded:
+    map: ImpactMap
+    history: Path
+
+
+def record_map(config: QaConfig, tier: str, coverage: Path, junit: Path, *, commit: str | None, branch: str | None,
+               python: str, history: Path | None = None) -> Recorded:
+    """Build the map of a run (its coverage data file, recorded with contexts, and its JUnit report)
+    and store it in the history, for `branch` at `commit` (default: HEAD)."""
+    _require_tier(config, tier)
+    commit = commit or Git(config.project).commit("HEAD")
+    if not coverage.is_file() or not junit.is_file():
+        raise InputError(f"{coverage if not coverage.is_file() else junit} is missing: record a map from a run "
+                         "with `--cov-context=test` and a JUnit report")
+    tests = [case.test for case in iter_cases(junit)]
+    test_map = build_map(coverage, config.project, tests, commit=commit, python=python, tier=tier)
+    if not any(test_map.tests.values()):
+        raise InputError(f"{coverage} holds no per-test contexts: run pytest with `--cov-context=test`")
+    target = config.history.path(config.project, history)
+    with open_history(target, create=True) as store:
+        save_map(store, test_map, branch)
+    return Recorded(test_map, target)
+
+
+def select_tests(config: QaConfig, tier: str, base: str, *, head: str | None = None, python: str,
+                 branch: str | None = None, history: Path | None = None) -> Selection:
+    """The selection of `tier` for the change from `base` to `head` (default: the working tree), from
+    the newest map of `branch` (default: `[tool.qa.history] base-branch`)."""
+    _require_tier(config, tier)
+    since, changes = changes_since(config.project, base, head)
+    branch = branch or config.history.base_branch
+    target = config.history.path(config.project, history)
+    changes = [c for c in changes if not _ours(config, target, c.path)]
+    test_map, failed = None, []
+    if target.is_file():
+        with open_history(target) as store:
+            test_map = latest_map(store, branch, tier, python)
+            failed = base_failures(store, branch, tier)
+    age = Git(config.project).commit_distance(test_map.commit, since) if test_map and test_map.commit else None
+    given = SelectionInput(test_map, changes, tier_test_files(config, tier), failed_on_base=failed, python=python,
+                           map_age=age, max_age=config.impact_max_age, inputs=config.impact_inputs, tier=tier)
+    return select(given)
+
+
+def base_failures(store: HistoryStore, branch: str, tier: str) -> list[str]:
+    """The tests of `tier` that failed, errored or were flaky in `branch`'s latest run with test outcomes."""
+    for run in reversed(store.runs(branch)):
+        parts = [part for part in store.outcomes([run.key]) if part.tier == tier]
+        if parts:
+            names = store.test_names()
+            return sorted(names[test][1] for part in parts for test, code in zip(part.tests, part.outcomes,
+                                                                                strict=True) if code in _FAILING)
+    return []
+
+
+def tier_test_files(config: QaConfig, tier: str) -> list[str]:
+    """The tier's test files now, relative to the project (pytest's `python_files` patterns)."""
+    root = config.project.resolve()
+    patterns = config.pytest.python_files
+    found: set[str] = set()
+    for folder in config.tiers[tier].paths:
+        start = root / folder
+        candidates = [start] if start.is_file() else start.rglob("*.py") if start.is_dir() else []
+        for path in candidates:
+            if any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns):
+                found.add(path.relative_to(root).as_posix())
+    return sorted(found)
+
+
+def _ours(config: QaConfig, history: Path, path: str) -> bool:
+    """Our own files in a working tree (the history, results and error log) are not the change."""
+    root = config.project.resolve()
+    try:
+        own_history = history.resolve().relative_to(root).as_posix()
+    except ValueError:
+        own_history = None
+    return path == own_history or any(path == folder or path.startswith(f"{folder}/")
+                                      for folder in (config.results_dir.strip("/"), config.errors_dir.strip("/")))
+
+
+def _require_tier(config: QaConfig, tier: str) -> None:
+    if tier not in config.tiers:
+        raise ConfigError(f"no tier `{tier}` in {config.source}; tiers: {', '.join(config.tiers)}")
