@@ -8,6 +8,7 @@ the tests run.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import shutil
 import tempfile
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from .manifest import Shard, TierManifest
     from .model import RunResult, ScanResult
     from .project.environment import Environment
+    from .terminal import Terminal
 
 T = TypeVar("T")
 
@@ -52,21 +54,29 @@ def fresh_results(results: Path) -> None:
 def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool,
               environment: Environment | None = None) -> list[TierManifest]:
     """Run each tier, its output folded in Actions and counted by a progress bar on a terminal."""
-    from .terminal import open_terminal, tier_output
+    from .terminal import open_terminal
 
     terminal = open_terminal()
 
     def one(name: str) -> TierManifest:
-        with tempfile.TemporaryDirectory(prefix="qa-progress-") as folder:
-            progress = Path(folder) / "progress" if terminal.live else None
-            with tier_output(terminal, name, echo, progress):
-                return run_tier(TierRun(config, name, results, echo=echo, environment=environment,
-                                        progress_file=progress))
+        return _run_shown(TierRun(config, name, results, echo=echo, environment=environment), terminal)
 
     return _in_steps("tier", names, one,
                      lambda m: f"{m.tier}: {m.status} in {duration(m.duration_s)}"
                                + (f" — {m.reason}" if m.reason else
                                   f", exit code {m.exit_code}" if m.exit_code is not None else ""))
+
+
+def _run_shown(run: TierRun, terminal: Terminal | None = None) -> TierManifest:
+    """One tier's run, its output folded in `::group::` in Actions (no workflow command in it obeyed)
+    and counted by a progress bar on a terminal: for `qa run` and `qa tier` alike."""
+    from .terminal import open_terminal, tier_output
+
+    terminal = terminal or open_terminal()
+    with tempfile.TemporaryDirectory(prefix="qa-progress-") as folder:
+        progress = Path(folder) / "progress" if terminal.live else None
+        with tier_output(terminal, run.name, run.echo, progress):
+            return run_tier(dataclasses.replace(run, progress_file=progress))
 
 
 def run_scans(config: QaConfig, kinds: list[str], results: Path, update_baseline: bool = False) -> list[ScanResult]:
@@ -321,7 +331,7 @@ def run_one_tier(config: QaConfig, name: str, results: Path, *, echo: bool = Tru
     A shard covers part of the code, so its coverage gate waits for `qa collect` over all shards."""
     run = TierRun(config, name, results, echo=echo, environment=environment, while_running=_preload_collector,
                   extra_args=extra_args or [], shard=shard)
-    manifest = run_tier(run)
+    manifest = _run_shown(run)
 
     from .collect.merge import merge_tier, read_part
     from .evaluate.gates import evaluate

@@ -62,6 +62,17 @@ def test_actions_fold_each_tier_and_obey_no_command_of_it(tiny: Path, run_qa) ->
     assert obeyed(done.stderr.splitlines()) == []
 
 
+def test_qa_tier_alone_folds_its_output_too(tiny: Path, run_qa) -> None:
+    """The reusable workflow's tier jobs run `qa tier`, not `qa run`."""
+    done = run_qa("tier", "unit", "--project", tiny, env={"GITHUB_ACTIONS": "true"})
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[lines.index("::group::tier unit") + 1].startswith("::stop-commands::")
+    assert "tests/test_tiny.py .F" in done.stdout
+    assert obeyed(lines)[:2] == ["::group::tier unit", "::endgroup::"]
+    assert "::warning::planted by a test" not in obeyed(lines) + obeyed(done.stderr.splitlines())
+
+
 def obeyed(lines: list[str]) -> list[str]:
     """The workflow commands the runner would obey in `lines`: those outside a stop-commands region
     (that region's own start and end lines left out)."""
