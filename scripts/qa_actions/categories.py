@@ -55,7 +55,8 @@ DEFAULT_CATEGORIES: dict[str, Category] = {
 # what to do about each problem, in one line: the console prints it under the problem
 FIX_HINTS: dict[str, str] = {
     "tier-error": "the tier could not run: read the end of its output.log in the results folder",
-    "tier-timeout": "a test hangs or the tier is slow: find it in output.log, or raise tier-timeout",
+    "tier-timeout": ("a test hangs or the tier is slow: find it in output.log, or raise"
+                     " [tool.qa.tiers.{source}] tier-timeout"),
     "missing-tool": "install what the message names in the project's interpreter (qa plugins --install)",
     "missing-shard": "every shard of the tier must be collected: check that each shard job uploaded its folder",
     "shard-mismatch": "run all shards of one tier with the same --shard K/N count",
@@ -63,12 +64,12 @@ FIX_HINTS: dict[str, str] = {
     "test-failure": "rerun it with qa tier {source} --pytest-args '-k TEST_NAME' and fix the code or the test",
     "test-error": "a fixture or the setup failed: rerun it with qa tier {source} --pytest-args '-k TEST_NAME'",
     "flaky-test": "the test passed only on a rerun: make it deterministic, or quarantine it",
-    "no-tests": "point the tier's paths or markers at tests, or set allow-empty = true",
+    "no-tests": "point [tool.qa.tiers.{source}] paths or markers at tests, or set allow-empty = true there",
     "steady-state-deviated": "the system did not survive the experiment: read the experiment's journal",
     "rollback-failed": "the experiment's rollback failed: the system may be left changed, check it by hand",
     "experiment-error": "the experiment could not run: read its journal in the results folder",
     "load-threshold": "the service is slower or fails more than the thresholds allow: profile it, or adjust them",
-    "coverage-gate": "add tests for the code they miss, or lower the tier's coverage-gate",
+    "coverage-gate": "add tests for the code they miss, or lower [tool.qa.tiers.{source}] coverage",
     "coverage-missing": "the tier has a coverage gate but measured nothing: check its source setting",
     "changed-lines-coverage": "test the lines this change adds, or lower [tool.qa] changed-lines-coverage",
     "changed-lines-unmeasured": "coverage did not measure the changed files: check the tiers' source settings",
