@@ -50,7 +50,6 @@ def gate(project: Path, results: Path | None, fail_on: str | None, fail_on_failu
     gates), the test counts, `problems-<category>`, `coverage` and `coverage-<tier>`.
     """
     from ..config import load_config
-    from ..evaluate.errorlog import failure_base_lines
     from ..evaluate.gates import coverage_verdict
     from ..github_env import read_github_env, untrusted, write_outputs
     from ..pipeline import GateSettings, gate_results
@@ -77,6 +76,5 @@ def gate(project: Path, results: Path | None, fail_on: str | None, fail_on_failu
     write_outputs({**render_outputs(outcome), "verdict": verdict})
     # names and messages come from the results: printed so that none of them is a workflow command
     show(report(outcome))
-    notes = "".join(line + "\n" for line in failure_base_lines(outcome))
-    click.echo(untrusted(notes + f"problems: {config.errors_path}\n"), nl=False)
+    click.echo(untrusted(f"problems: {config.errors_path}\n"), nl=False)
     return verdict_exit(verdict)

@@ -41,8 +41,6 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     environment does not allow are refused (exit 2); otherwise those tiers are reported as skipped.
     """
     from ..config import load_config
-    from ..evaluate.errorlog import failure_base_lines
-    from ..github_env import untrusted
     from ..layout import RESULTS_JSON
     from ..pipeline import record_history, run_everything
     from ..project.environment import refuse_disallowed, resolve_environment
@@ -65,7 +63,6 @@ def run(project: Path, tiers: str | None, scans: str | None, environment: str | 
     outcome, log = run_everything(config, names, kinds, folder, env, echo=not quiet, base=base)
     click.echo()
     show(report(outcome))
-    click.echo(untrusted("".join(line + "\n" for line in failure_base_lines(outcome))), nl=False)
     click.echo(f"results: {folder / RESULTS_JSON} · problems: {log}")
     if config.history.record:
         click.echo(record_history(config, folder))

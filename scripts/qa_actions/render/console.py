@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..categories import CATEGORY_ORDER, fix_hint
+from ..evaluate.errorlog import failure_base_lines
 from ..model import Failure, LoadResult, Problem, RunResult, ScanResult, TierResult
 from ..text import duration, one_line, plural
 from . import format as fmt
@@ -44,7 +45,7 @@ def report(run: RunResult) -> list[RenderableType]:
         if section:
             parts += [Text(""), *section]
     parts += [Text(""), verdict_text(run)]
-    return parts
+    return parts + [Text(line) for line in failure_base_lines(run)]  # what fail-on-failures new compared with
 
 
 def tables(run: RunResult) -> Table:
