@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
@@ -21,13 +22,24 @@ class ProgressWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.handle: TextIO | None = None
+        self.broken = False
 
     def _write(self, line: str) -> None:
+        """One line, flushed for the bar to read; the file is opened once, not once a test."""
+        if self.broken:
+            return
         try:
-            with self.path.open("a", encoding="utf-8") as handle:
-                handle.write(line + "\n")
+            if self.handle is None:
+                self.handle = self.path.open("a", encoding="utf-8", buffering=1)  # line-buffered
+            self.handle.write(line + "\n")
         except OSError:
-            pass  # a progress bar is no reason to fail a test run
+            self.broken = True  # a progress bar is no reason to fail a test run
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
