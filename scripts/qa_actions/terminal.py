@@ -105,8 +105,10 @@ def tier_output(terminal: Terminal, name: str, echo: bool, progress_file: Path |
                       console=terminal.console, transient=True) as progress:
             task = progress.add_task("", total=None, tier=escape(name))  # the label is markup
 
+            counter = ProgressCounter(progress_file)
+
             def poll() -> None:
-                total, finished = read_progress(progress_file)
+                total, finished = counter.read()
                 progress.update(task, total=total, completed=min(finished, total or finished))
 
             with every(POLL_S, poll):
@@ -115,15 +117,36 @@ def tier_output(terminal: Terminal, name: str, echo: bool, progress_file: Path |
         yield
 
 
+class ProgressCounter:
+    """(tests collected, tests done) from a progress file, reading on from where the last read ended:
+    the bar polls it five times a second and a big run's file grows by a line a test."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+        self.total: int | None = None
+        self.done = 0
+
+    def read(self) -> tuple[int | None, int]:
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(self.offset)
+                chunk = handle.read()
+        except OSError:
+            return self.total, self.done
+        complete = chunk[: chunk.rfind(b"\n") + 1]  # a line still being written waits for the next read
+        self.offset += len(complete)
+        for line in complete.decode("utf-8", errors="replace").splitlines():
+            word, _, count = line.partition(" ")
+            if word == "total" and count.isdigit():
+                self.total = int(count)
+            self.done += line == "done"
+        return self.total, self.done
+
+
 def read_progress(path: Path) -> tuple[int | None, int]:
     """(tests collected, tests done) from a progress file; (None, 0) before pytest wrote any."""
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None, 0
-    totals = [int(line.split()[1]) for line in lines if line.startswith("total ") and line.split()[1:2] != []
-              and line.split()[1].isdigit()]
-    return (totals[-1] if totals else None), sum(line == "done" for line in lines)
+    return ProgressCounter(path).read()
 
 
 def _write(stream: TextIO, text: str) -> None:

@@ -13,7 +13,15 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-from qa_actions.terminal import PROGRESS_ENV, Terminal, open_terminal, read_progress, render_text, tier_output
+from qa_actions.terminal import (
+    PROGRESS_ENV,
+    ProgressCounter,
+    Terminal,
+    open_terminal,
+    read_progress,
+    render_text,
+    tier_output,
+)
 from qa_actions.testing import progress
 
 TESTS = "import pytest\n\n" + "".join(f"def test_{i}():\n    pass\n\n\n" for i in range(5)) + \
@@ -40,6 +48,16 @@ def test_no_file_yet_is_no_count(tmp_path: Path) -> None:
     assert read_progress(tmp_path / "missing") == (None, 0)
     (tmp_path / "odd").write_text("total\ntotal x\ndone\ntotal 4\n")
     assert read_progress(tmp_path / "odd") == (4, 1)
+
+
+def test_the_counter_reads_on_from_its_last_read(tmp_path: Path) -> None:
+    counts = tmp_path / "progress"
+    counts.write_text("total 3\ndone\ndo")  # the last line is still being written
+    counter = ProgressCounter(counts)
+    assert counter.read() == (3, 1)
+    with counts.open("a") as handle:
+        handle.write("ne\ndone\n")
+    assert counter.read() == (3, 3) and counter.offset == counts.stat().st_size
 
 
 def test_a_live_terminal_shows_the_tests_done(tmp_path: Path) -> None:
