@@ -42,6 +42,9 @@ DEFAULT_CATEGORIES: dict[str, Category] = {
     "tier-missing": "critical",  # a tier the trusted configuration runs is not in the results
     "gate-lowered": "high",  # a pull request lowers a gate (named; the trusted value applies when protected)
     "tests-removed": "medium",  # fewer tests than the base branch's latest run, beyond max-tests-removed
+    # test-impact selection (docs/impact.md)
+    "selection-miss": "critical",  # a full run fails a test the map's selection for the change left out
+    "selection-not-allowed": "high",  # a pull request ran a selection the trusted configuration does not allow
     # security scans
     "scan-error": "critical",
     "finding-high": "high",
@@ -76,6 +79,10 @@ FIX_HINTS: dict[str, str] = {
     "tier-missing": "the workflow must run every tier the configuration enables",
     "gate-lowered": "keep the gate, or change it in a pull request of its own",
     "tests-removed": "tests disappeared since the base branch: restore them, or raise max-tests-removed",
+    "selection-miss": ("selection left out a test this change breaks: report it with the change, and set"
+                       " [tool.qa.tiers.{source}] select = \"all\" until it is fixed"),
+    "selection-not-allowed": ("merge [tool.qa.tiers.{source}] select = \"affected\" in a pull request of its own"
+                              " first: until the base branch has it, every test runs"),
     "scan-error": "the scan could not run: read its reason, install the tool or fix its configuration",
     "finding-high": "fix the code, or accept the finding in the baseline (qa scan --update-baseline)",
     "finding-medium": "fix the code, or accept the finding in the baseline (qa scan --update-baseline)",

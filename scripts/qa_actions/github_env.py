@@ -26,6 +26,7 @@ _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _MARKER_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/()+#-]")
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_SERVER_URL = "https://github.com"
+MAX_LABELS, MAX_LABEL_CHARS = 100, 100  # GitHub allows 100 labels on an issue, of 50 characters
 # the runner's tokens in a job's environment: qa-actions needs them to publish, a project's tests do not
 RUNNER_TOKENS = ("GITHUB_TOKEN", "GH_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL",
                  "ACTIONS_RUNTIME_TOKEN", "ACTIONS_RUNTIME_URL", "ACTIONS_CACHE_URL", "ACTIONS_RESULTS_URL")
@@ -39,6 +40,7 @@ class PullRequestRef:
     head_sha: str | None = None
     base_sha: str | None = None
     from_fork: bool = False
+    labels: tuple[str, ...] = ()  # its label names (at most MAX_LABELS), such as `qa:full-run`
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,10 @@ def _pull(data: Mapping[str, Any]) -> PullRequestRef | None:
     head_repo, base_repo = _get(data, "head", "repo", "full_name"), _get(data, "base", "repo", "full_name")
     # a deleted fork leaves head.repo null; `head.repo.fork` is no help (the base may be a fork itself)
     fork = bool(base_repo) and head_repo != base_repo
-    return PullRequestRef(number, _sha(_get(data, "head", "sha")), _sha(_get(data, "base", "sha")), fork)
+    labels = data.get("labels") if isinstance(data.get("labels"), list) else []
+    names = tuple(str(label["name"])[:MAX_LABEL_CHARS] for label in labels[:MAX_LABELS]
+                  if isinstance(label, Mapping) and isinstance(label.get("name"), str))
+    return PullRequestRef(number, _sha(_get(data, "head", "sha")), _sha(_get(data, "base", "sha")), fork, names)
 
 
 def _get(data: Any, *keys: str) -> Any:

@@ -24,6 +24,7 @@ from .layout import (
 )
 from .schema import Rules, build, same_key
 from .scrub import write_text
+from .tier_selection import TierSelection
 
 MAX_MANIFEST_BYTES = 1024 * 1024
 # why a tier was skipped, in `error_code`: evaluate decides with the configuration whether that is a problem
@@ -107,6 +108,7 @@ class TierManifest:
     kind: str = "pytest"
     experiments: list[ExperimentRun] = field(default_factory=list)
     load: LoadRun | None = None
+    selection: TierSelection | None = None  # test-impact selection (docs/impact.md)
 
 
 def write_manifest(folder: Path, manifest: TierManifest) -> None:

@@ -16,6 +16,7 @@ from .errors import InputError
 from .fsutil import read_json
 from .schema import Rules, build, same_key
 from .scrub import write_text
+from .tier_selection import TierSelection
 
 SCHEMA_VERSION = 1
 MAX_RESULTS_BYTES = 256 * 1024 * 1024
@@ -200,6 +201,7 @@ class TierResult:
     experiments: list[ExperimentResult] = field(default_factory=list)
     load: LoadResult | None = None
     shard_durations: dict[str, float] = field(default_factory=dict)  # `K/N` -> seconds, for a sharded tier
+    selection: TierSelection | None = None  # what test-impact selection ran (docs/impact.md)
 
 
 @dataclass

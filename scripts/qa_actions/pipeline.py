@@ -25,13 +25,13 @@ from .layout import MANIFEST, RESULTS_JSON, SCAN_MANIFEST
 from .progress import say, step
 from .project.trusted import TrustedSide
 from .text import duration, plural
-from .tiers.run import TierRun
+from .tiers.run import ImpactRequest, TierRun
 from .tiers.runner import run_tier
 
 if TYPE_CHECKING:
     from .collect.external import ExternalReports
     from .manifest import Shard, TierManifest
-    from .model import RunResult, ScanResult
+    from .model import RunInfo, RunResult, ScanResult
     from .project.environment import Environment
     from .terminal import Terminal
 
@@ -51,15 +51,39 @@ def fresh_results(results: Path) -> None:
     shutil.rmtree(results)
 
 
+def impact_request(base: str | None, full_run: bool = False, history: Path | None = None) -> ImpactRequest:
+    """What test-impact selection compares with: `base` (--base), else a pull request's base commit;
+    none (a push, the nightly run, a laptop): a full run that records the map. A full run is asked
+    for by `full_run` (--full-run), QA_FULL_RUN=true or the pull request's label `qa:full-run`."""
+    import os
+
+    from .github_env import PULL_REQUEST_EVENTS, read_github_env
+    from .tier_selection import FULL_RUN_LABEL
+
+    env = read_github_env()
+    if base is None and env.event.name in PULL_REQUEST_EVENTS:
+        base = env.event.base_sha
+    pull = env.event.pull
+    reason = ("a full run was asked for (--full-run)" if full_run
+              else "a full run was asked for (QA_FULL_RUN)" if os.environ.get("QA_FULL_RUN", "").lower() in TRUTHY
+              else f"the pull request has the label {FULL_RUN_LABEL}" if pull and FULL_RUN_LABEL in pull.labels
+              else None)
+    return ImpactRequest(base, reason, history)
+
+
+TRUTHY = frozenset({"1", "true", "yes", "on"})
+
+
 def run_tiers(config: QaConfig, names: list[str], results: Path, echo: bool,
-              environment: Environment | None = None) -> list[TierManifest]:
+              environment: Environment | None = None, impact: ImpactRequest | None = None) -> list[TierManifest]:
     """Run each tier, its output folded in Actions and counted by a progress bar on a terminal."""
     from .terminal import open_terminal
 
     terminal = open_terminal()
 
     def one(name: str) -> TierManifest:
-        return _run_shown(TierRun(config, name, results, echo=echo, environment=environment), terminal)
+        run = TierRun(config, name, results, echo=echo, environment=environment, impact=impact or ImpactRequest())
+        return _run_shown(run, terminal)
 
     return _in_steps("tier", names, one,
                      lambda m: f"{m.tier}: {m.status} in {duration(m.duration_s)}"
@@ -284,9 +308,17 @@ def gate_results(config: QaConfig, results: Path, settings: GateSettings | None 
     applied = "the base branch's value applies" if settings.protect else "its own value applies: protect-gates is off"
     found = [(GATES, "gate-lowered", f"this pull request {change} ({applied})", False) for change in lowered]
     before = base_test_count(history, base_branch_for(judge.history, read_github_env()), run)
-    removed = tests_removed(sum(t.counts.tests for t in run.tiers.values()), before, judge.tests_removed_share)
+    # a selected tier ran part of its tests: what it collected is the count to compare
+    count = sum(t.selection.total if t.selection and t.selection.mode == "selected" else t.counts.tests
+                for t in run.tiers.values())
+    removed = tests_removed(count, before, judge.tests_removed_share)
     if removed:
         found.append((GATES, "tests-removed", removed, True))
+    found += [(name, "selection-not-allowed", f"tier {name} ran a test-impact selection ({tier.selection.explanation})"
+               " but the judging configuration runs every test of it (select = \"all\"): the tests left out"
+               " did not run", True)
+              for name, tier in run.tiers.items() if tier.selection is not None and tier.selection.mode == "selected"
+              and (name not in judge.tiers or judge.tiers[name].select != "affected")]
     if settings.coverage_only:
         gates = {name: gate for name in expected if name in judge.tiers
                  and (gate := judge.tiers[name].coverage_gate) is not None}
@@ -309,28 +341,54 @@ def run_everything(config: QaConfig, tiers: list[str], scans: list[str], results
     read_only = " (read-only)" if environment.read_only else ""
     data = environment.data_dir if environment.data_dir.is_dir() else "none (no tests/data folder for it)"
     say(f"■ environment {environment.name}: data {data}{read_only}")
-    run_tiers(config, config.runnable(tiers), results, echo=echo, environment=environment)
+    run_tiers(config, config.runnable(tiers), results, echo=echo, environment=environment,
+              impact=impact_request(base))
     run_scans(config, scans, results)
     outcome = collect_results(config, results, base, external_reports(config, config.external_tiers(tiers)))
     return outcome, write_error_log(outcome, config.errors_path)
 
 
-def record_history(config: QaConfig, results: Path) -> str:
-    """Add the collected run to the history file; one line that says where."""
+def record_history(config: QaConfig, results: Path, history: Path | None = None) -> str:
+    """Add the collected run to the history file, and the impact maps its tiers recorded; what was done."""
     from .history.record import add_results, describe
 
-    history = config.history.path(config.project)
-    return describe(add_results(results, history, config.history.keep_test_details), history)
+    target = config.history.path(config.project, history)
+    added = add_results(results, target, config.history.keep_test_details)
+    return "\n".join([describe(added, target), *record_maps(config, results, target, added.record.run)])
+
+
+def record_maps(config: QaConfig, results: Path, history: Path, run: RunInfo) -> list[str]:
+    """The impact maps of the tiers that recorded per-test contexts, one line each. Only a run of the
+    base branch itself records: a pull request's results (its artifact, a fork's) never decide which
+    tests later runs leave out."""
+    from .github_env import PULL_REQUEST_EVENTS, read_github_env
+    from .impact.run import record_run_maps
+
+    env = read_github_env(payload=False)
+    event = env.event.name if env.in_actions else None
+    if event in PULL_REQUEST_EVENTS or event == "workflow_run":
+        return []
+    branch = (env.ref_name if env.in_actions else run.branch) or config.history.base_branch
+    if branch != config.history.base_branch:
+        return []  # selection reads the base branch's maps: another branch's would never be used
+    try:
+        done = record_run_maps(config, results, history, branch=branch, commit=(env.sha if env.in_actions else None)
+                               or run.commit)
+    except QaError as exc:
+        return [f"impact map: not recorded: {exc}"]
+    return [f"impact map of {d.map.tier} at {(d.map.commit or '')[:12]}: {len(d.map.tests)} tests, "
+            f"{len(d.map.blocks)} blocks in {len(d.map.files)} files" for d in done]
 
 
 def run_one_tier(config: QaConfig, name: str, results: Path, *, echo: bool = True,
                  environment: Environment | None = None, extra_args: list[str] | None = None,
-                 shard: Shard | None = None) -> tuple[TierRun, TierManifest, RunResult]:
+                 shard: Shard | None = None, impact: ImpactRequest | None = None,
+                 ) -> tuple[TierRun, TierManifest, RunResult]:
     """`qa tier`: run one tier (or one shard of it), read its folder back and gate it alone.
 
     A shard covers part of the code, so its coverage gate waits for `qa collect` over all shards."""
     run = TierRun(config, name, results, echo=echo, environment=environment, while_running=_preload_collector,
-                  extra_args=extra_args or [], shard=shard)
+                  extra_args=extra_args or [], shard=shard, impact=impact or ImpactRequest())
     manifest = _run_shown(run)
 
     from .collect.merge import merge_tier, read_part

@@ -12,7 +12,7 @@ from qa_actions.categories import FIX_HINTS, fix_hint
 from qa_actions.config import load_config
 
 VALUES = {"coverage": "50", "tier-timeout": "100", "paths": '["tests"]', "markers": '["unit"]',
-          "allow-empty": "true", "changed-lines-coverage": "70"}
+          "allow-empty": "true", "changed-lines-coverage": "70", "select": "\"all\""}
 NAMED = re.compile(r"\[tool\.qa(?:\.tiers\.(\{source\}))?\] ([a-z-]+)")
 
 

@@ -24,7 +24,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "scripts" / "qa_actions"
 LAYERS: list[tuple[str, ...]] = [
     ("__init__", "errors", "text", "layout", "categories", "pii", "testing", "bootstrap", "extras",
      "templates"),  # leaves
-    ("schema", "fsutil", "progress", "names"),  # … and the names of a project's reports on GitHub
+    ("schema", "fsutil", "progress", "names", "tier_selection"),  # … the names of a project's reports on GitHub;
+    # what a test-impact selection did to a tier (tier.json and results.json)
     ("scrub",),  # secrets out of every file we write
     ("model", "manifest", "github_env"),  # the results model and its contracts; GitHub's variables
     ("terminal",),  # the console: colour, progress, Actions' groups

@@ -101,8 +101,14 @@ def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | 
         # one shard that collected nothing while the others ran leaves the tier passed (or failed)
         skipped = next((m for m in manifests if m.error_code), manifests[0])
         result.reason, result.error_code = skipped.reason, skipped.error_code
+    result.selection = next((m.selection for m in manifests if m.selection is not None), None)
     if result.status in ("passed", "failed"):
         result.coverage = _coverage(name, parts, results, project)
+        carried = result.selection.coverage if result.selection and result.selection.mode == "selected" else None
+        if result.coverage is not None and carried is not None:
+            # a selected run measured part of the tests: the blocks the change left alone carry the map's counts
+            result.coverage.percent = round(carried.percent, 2)
+            result.coverage.covered_lines, result.coverage.num_statements = carried.covered, carried.statements
     return result
 
 

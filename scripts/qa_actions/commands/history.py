@@ -26,16 +26,14 @@ def add(project: Path, results: Path | None, history_file: Path | None) -> int:
     also sets the output `history`, the file's path (for a later step that keeps it).
     """
     from ..config import load_config
-    from ..github_env import write_outputs
-    from ..history.record import add_results, describe
+    from ..github_env import untrusted, write_outputs
+    from ..pipeline import record_history
 
     config = load_config(project)
     target = config.history.path(config.project, history_file)
-    added = add_results(config.results_path(results), target, config.history.keep_test_details)
+    said = record_history(config, config.results_path(results), target)
     write_outputs({"history": str(target)})
-    from ..github_env import untrusted
-
-    click.echo(untrusted(describe(added, target) + "\n"), nl=False)  # the branch and run id come from results
+    click.echo(untrusted(said + "\n"), nl=False)  # the branch and run id come from results
     return EXIT_OK
 
 

@@ -6,7 +6,15 @@ from pathlib import Path
 import click
 
 from ..manifest import Shard
-from .options import env_option, fail_on_option, project_option, quiet_option, results_option, verdict_exit
+from .options import (
+    env_option,
+    fail_on_option,
+    history_option,
+    project_option,
+    quiet_option,
+    results_option,
+    verdict_exit,
+)
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
@@ -29,8 +37,15 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Sha
 @click.option("--shard", callback=_shard, metavar="K/N",
               help="Run only the K-th of N parts of the tier, balanced by duration (pytest-split); writes"
                    " <results>/<NAME>-<K>of<N>/. `qa collect` merges the parts and applies the coverage gate.")
+@click.option("--base", metavar="REF",
+              help="For a tier with select = \"affected\": run the tests the change since REF can break"
+                   " (docs/impact.md). Default on GitHub: a pull request's base commit; else a full run that"
+                   " records the impact map.")
+@click.option("--full-run", is_flag=True, help="Run every test even where select = \"affected\" (also QA_FULL_RUN=true,"
+                                               " or the pull request's label qa:full-run).")
+@history_option
 def tier(name: str, project: Path, environment: str | None, results: Path | None, quiet: bool, fail_on: str | None,
-         pytest_args: str, shard: Shard | None) -> int:
+         pytest_args: str, shard: Shard | None, base: str | None, full_run: bool, history_file: Path | None) -> int:
     """Run one tier NAME with pytest; writes <results>/<NAME>/junit.xml, coverage.json and tier.json.
 
     Exits 1 when the tier's tests fail, it cannot run, or its coverage is under its gate (the gate
@@ -55,10 +70,11 @@ def tier(name: str, project: Path, environment: str | None, results: Path | None
     env = resolve_environment(config, environment)
     refuse_disallowed(env, [name])
 
-    from ..pipeline import run_one_tier
+    from ..pipeline import impact_request, run_one_tier
 
     run, manifest, outcome = run_one_tier(config, name, config.results_path(results), echo=not quiet, environment=env,
-                                          extra_args=_split(pytest_args), shard=shard)
+                                          extra_args=_split(pytest_args), shard=shard,
+                                          impact=impact_request(base, full_run, history_file))
     from ..render.console import report
     from ..terminal import show
 

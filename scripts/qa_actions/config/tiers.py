@@ -19,10 +19,11 @@ DEFAULT_TIERS: dict[str, dict[str, Any]] = {
 
 TierKind = Literal["pytest", "load", "external"]
 RollbackStrategy = Literal["default", "always", "never", "deviated"]
+Selection = Literal["all", "affected"]  # `affected`: test-impact selection on pull requests (docs/impact.md)
 
 # keys that mean something for one kind of tier only; setting one on the other kind is an error
 PYTEST_KEYS = frozenset({"markers", "coverage", "branch", "timeout", "source", "pytest-args", "experiments",
-                         "rollback-strategy", "workers", "durations"})
+                         "rollback-strategy", "workers", "durations", "select"})
 LOAD_KEYS = frozenset({"host", "start", "ready", "ready-timeout", "users", "spawn-rate", "run-time", "p95-ms",
                        "fail-ratio", "rps-min", "locust-args"})
 EXTERNAL_KEYS = frozenset({"junit-files", "coverage-files"})
@@ -52,6 +53,7 @@ class TierConfig:
     quarantine: list[str] = field(default_factory=list)
     workers: int | str = 1
     durations: str | None = None
+    select: Selection = "all"
     experiments: list[str] = field(default_factory=list)
     rollback_strategy: RollbackStrategy = "always"
     # kind = "load"

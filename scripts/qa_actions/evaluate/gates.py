@@ -67,8 +67,16 @@ def fails_verdict(problem: Problem, fail_on: Category) -> bool:
 
 def collected_nothing(tier: TierResult) -> bool:
     """The tier has no test, experiment or load run: its paths are missing, pytest collected none
-    (exit code 5), every shard collected none, or the environment does not run it."""
-    return tier.status != "error" and tier.counts.tests == 0 and not tier.experiments and tier.load is None
+    (exit code 5), every shard collected none, or the environment does not run it. A test-impact
+    selection that kept none of the tests it collected is not nothing: the change can break none."""
+    return (tier.status != "error" and tier.counts.tests == 0 and not tier.experiments and tier.load is None
+            and not selected_none(tier))
+
+
+def selected_none(tier: TierResult) -> bool:
+    """The tier's test-impact selection kept none of the tests pytest collected."""
+    chosen = tier.selection
+    return chosen is not None and chosen.mode == "selected" and chosen.selected == 0 and chosen.total > 0
 
 
 def nothing_ran(run: RunResult) -> bool:
@@ -81,7 +89,7 @@ def nothing_ran(run: RunResult) -> bool:
 def ran_something(tier: TierResult) -> bool:
     """A test of the tier passed, failed or errored, or it ran an experiment or a load test."""
     c = tier.counts
-    return bool(c.passed or c.failed or c.errors or tier.experiments or tier.load is not None)
+    return bool(c.passed or c.failed or c.errors or tier.experiments or tier.load is not None or selected_none(tier))
 
 
 COVERAGE_CODES = frozenset({"coverage-gate", "coverage-missing"})
@@ -170,6 +178,9 @@ class _Problems:
             blocking = unreported > 0 or held_back < len(tier.failures) or bool(load_misses)
             tier.status = "failed" if blocking else "passed"
         found += self.of_flaky(tier)
+        misses = tier.selection.misses if tier.selection is not None else []
+        found += [self.make(tier.name, "selection-miss", f"{test}: fails in this full run, but the impact map's "
+                            "selection for the change since the map left it out") for test in misses]
         coverage = tier.coverage
         if coverage is None or tier.status in ("skipped", "error"):
             return found

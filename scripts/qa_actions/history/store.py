@@ -176,7 +176,8 @@ class ImpactMapRecord:
     time: int
     branch: str | None = None
     files: list[str] = field(default_factory=list)
-    blocks: list[tuple[str, str, str]] = field(default_factory=list)
+    # (file, block, fingerprint), or with (covered, statements) lines of the full run appended
+    blocks: list[tuple[str, ...]] = field(default_factory=list)
     tests: dict[str, list[int]] = field(default_factory=dict)
     session: list[int] = field(default_factory=list)
 
@@ -335,7 +336,8 @@ class HistoryStore:
                 record.tests[name] = list(_unpack(ran))
         except (zlib.error, ValueError, TypeError):
             raise InputError(f"{self.path}: the impact map of {commit[:12]}, tier {tier} is damaged") from None
-        if any(i >= len(record.blocks) for ran in (*record.tests.values(), record.session) for i in ran):
+        if (any(i >= len(record.blocks) for ran in (*record.tests.values(), record.session) for i in ran)
+                or any(len(block) not in (3, 5) for block in record.blocks)):
             raise InputError(f"{self.path}: the impact map of {commit[:12]}, tier {tier} is damaged")
         return record
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..collect.changed_lines import project_relative
+from ..collect.coverage import FileLines, read_line_coverage
 from .blocks import MODULE, FileBlocks, file_blocks
 
 # what the recording run adds to pytest's arguments; sys.monitoring (COVERAGE_CORE=sysmon) cannot
@@ -44,6 +45,8 @@ class ImpactMap:
     tests: dict[str, frozenset[BlockKey]] = field(default_factory=dict)
     session: frozenset[BlockKey] = frozenset()
     files: frozenset[str] = frozenset()
+    # (covered, statements) of each block in the full run: what a selected run carries forward
+    lines: dict[BlockKey, tuple[int, int]] = field(default_factory=dict)
 
     def test_files(self) -> set[str]:
         return {test_file(t) for t in self.tests}
@@ -61,9 +64,10 @@ def strip_params(test: str) -> str:
 
 
 def build_map(data_file: Path, project: Path, test_ids: Iterable[str], *, commit: str | None = None,
-              python: str | None = None, tier: str = "unit") -> ImpactMap:
+              python: str | None = None, tier: str = "unit", report: Path | None = None) -> ImpactMap:
     """The map of a run: its coverage data file (with contexts) and every test id it ran (from JUnit,
-    so that a test that ran no measured line is known too)."""
+    so that a test that ran no measured line is known too); with the run's coverage.py JSON
+    `report`, each block's covered and statement lines too."""
     from coverage import CoverageData  # the map is built in qa's environment, which has coverage
 
     root = project.resolve()
@@ -100,8 +104,31 @@ def build_map(data_file: Path, project: Path, test_ids: Iterable[str], *, commit
         if file not in closures:
             closures[file] = _import_closure(_test_file_imports(root, file), imports, by_module)
         ran |= {(path, MODULE) for path in {path for path, _ in ran} | closures[file]}
+    lines = block_lines(read_line_coverage(report), root, sources) if report is not None else {}
     return ImpactMap(commit, python, tier, blocks, {t: frozenset(b) for t, b in tests.items()}, frozenset(session),
-                     files)
+                     files, lines)
+
+
+def block_lines(report: dict[str, FileLines], root: Path, sources: dict[str, FileBlocks] | None = None,
+                ) -> dict[BlockKey, tuple[int, int]]:
+    """(covered, statements) per block of every Python file of a coverage report; `sources` holds the
+    files already parsed (the rest is read from `root`)."""
+    found: dict[BlockKey, list[int]] = {}
+    for name, measured in report.items():
+        path = project_relative(name, root)
+        parsed = (sources or {}).get(path) if path else None
+        if path is None or not path.endswith(".py"):
+            continue
+        if parsed is None:
+            try:
+                parsed = file_blocks((root / path).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+                continue
+        for line in measured.statements:
+            counts = found.setdefault((path, parsed.block_of(line)), [0, 0])
+            counts[0] += line in measured.executed
+            counts[1] += 1
+    return {key: (covered, statements) for key, (covered, statements) in found.items()}
 
 
 def _test_of(context: str, dotted: dict[str, str]) -> str | None:

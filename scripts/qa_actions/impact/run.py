@@ -12,9 +12,10 @@ from ..collect.junit import iter_cases
 from ..config import QaConfig
 from ..errors import ConfigError, InputError
 from ..history.store import ERROR, FAILED, FLAKY, HistoryStore, open_history
+from ..layout import COVERAGE_DATA, COVERAGE_JSON, JUNIT, MANIFEST
 from .changes import changes_since
 from .map import ImpactMap, build_map
-from .select import Selection, SelectionInput, select
+from .select import FileChange, Selection, SelectionInput, select
 from .store import latest_map, save_map
 
 _FAILING = frozenset({FAILED, ERROR, FLAKY})
@@ -27,16 +28,18 @@ class Recorded:
 
 
 def record_map(config: QaConfig, tier: str, coverage: Path, junit: Path, *, commit: str | None, branch: str | None,
-               python: str, history: Path | None = None) -> Recorded:
-    """Build the map of a run (its coverage data file, recorded with contexts, and its JUnit report)
-    and store it in the history, for `branch` at `commit` (default: HEAD)."""
+               python: str, history: Path | None = None, report: Path | None = None) -> Recorded:
+    """Build the map of a run (its coverage data file, recorded with contexts, and its JUnit report;
+    with its coverage.py JSON `report`, the lines each block covered, which a selected run carries
+    forward) and store it in the history, for `branch` at `commit` (default: HEAD)."""
     _require_tier(config, tier)
     commit = commit or Git(config.project).commit("HEAD")
     if not coverage.is_file() or not junit.is_file():
         raise InputError(f"{coverage if not coverage.is_file() else junit} is missing: record a map from a run "
                          "with `--cov-context=test` and a JUnit report")
     tests = [case.test for case in iter_cases(junit)]
-    test_map = build_map(coverage, config.project, tests, commit=commit, python=python, tier=tier)
+    test_map = build_map(coverage, config.project, tests, commit=commit, python=python, tier=tier,
+                         report=report if report is not None and report.is_file() else None)
     if not any(test_map.tests.values()):
         raise InputError(f"{coverage} holds no per-test contexts: run pytest with `--cov-context=test`")
     target = config.history.path(config.project, history)
@@ -49,6 +52,21 @@ def select_tests(config: QaConfig, tier: str, base: str, *, head: str | None = N
                  branch: str | None = None, history: Path | None = None) -> Selection:
     """The selection of `tier` for the change from `base` to `head` (default: the working tree), from
     the newest map of `branch` (default: `[tool.qa.history] base-branch`)."""
+    return select_with_map(config, tier, base, head=head, python=python, branch=branch, history=history).selection
+
+
+@dataclass
+class Selected:
+    """A selection with what it was made from: the map (None: there is none) and the change."""
+
+    selection: Selection
+    map: ImpactMap | None
+    changes: list[FileChange]
+
+
+def select_with_map(config: QaConfig, tier: str, base: str, *, head: str | None = None, python: str,
+                    branch: str | None = None, history: Path | None = None) -> Selected:
+    """`select_tests`, with the map that decided and the change."""
     _require_tier(config, tier)
     since, changes = changes_since(config.project, base, head)
     branch = branch or config.history.base_branch
@@ -62,7 +80,7 @@ def select_tests(config: QaConfig, tier: str, base: str, *, head: str | None = N
     age = Git(config.project).commit_distance(test_map.commit, since) if test_map and test_map.commit else None
     given = SelectionInput(test_map, changes, tier_test_files(config, tier), failed_on_base=failed, python=python,
                            map_age=age, max_age=config.impact_max_age, inputs=config.impact_inputs, tier=tier)
-    return select(given)
+    return Selected(select(given), test_map, changes)
 
 
 def base_failures(store: HistoryStore, branch: str, tier: str) -> list[str]:
@@ -104,3 +122,22 @@ def _ours(config: QaConfig, history: Path, path: str) -> bool:
 def _require_tier(config: QaConfig, tier: str) -> None:
     if tier not in config.tiers:
         raise ConfigError(f"no tier `{tier}` in {config.source}; tiers: {', '.join(config.tiers)}")
+
+
+def record_run_maps(config: QaConfig, results: Path, history: Path, *, branch: str | None,
+                    commit: str | None) -> list[Recorded]:
+    """The map of every tier folder of `results` that recorded per-test contexts (a full run of a
+    `select = "affected"` tier on the base branch), stored in `history` for `branch` at `commit`."""
+    from ..collect.merge import tier_folders
+    from ..manifest import read_manifest
+
+    done = []
+    for folder in tier_folders(results):
+        manifest = read_manifest(folder / MANIFEST)
+        recorded = manifest.selection is not None and manifest.selection.mode == "recorded"
+        if not recorded or manifest.status != "ran" or manifest.tier not in config.tiers or not manifest.python_version:
+            continue
+        python = ".".join(manifest.python_version.split(".")[:2])
+        done.append(record_map(config, manifest.tier, folder / COVERAGE_DATA, folder / JUNIT, commit=commit,
+                               branch=branch, python=python, history=history, report=folder / COVERAGE_JSON))
+    return done

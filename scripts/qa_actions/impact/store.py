@@ -16,18 +16,19 @@ def to_record(test_map: ImpactMap, branch: str | None, time: int | None = None) 
     when = time if time is not None else int(datetime.now(UTC).timestamp())
     return ImpactMapRecord(
         test_map.commit, test_map.python, test_map.tier, when, branch, sorted(test_map.files),
-        [(file, name, test_map.blocks[(file, name)]) for file, name in keys],
+        [(file, name, test_map.blocks[(file, name)], *test_map.lines.get((file, name), ())) for file, name in keys],
         {test: sorted(index[key] for key in ran if key in index) for test, ran in sorted(test_map.tests.items())},
         sorted(index[key] for key in test_map.session if key in index))
 
 
 def from_record(record: ImpactMapRecord) -> ImpactMap:
-    keys: list[BlockKey] = [(file, name) for file, name, _ in record.blocks]
+    keys: list[BlockKey] = [(block[0], block[1]) for block in record.blocks]
     return ImpactMap(
         record.commit, record.python, record.tier,
-        {(file, name): fp for file, name, fp in record.blocks},
+        {(block[0], block[1]): block[2] for block in record.blocks},
         {test: frozenset(keys[i] for i in ran) for test, ran in record.tests.items()},
-        frozenset(keys[i] for i in record.session), frozenset(record.files))
+        frozenset(keys[i] for i in record.session), frozenset(record.files),
+        {(block[0], block[1]): (block[3], block[4]) for block in record.blocks if len(block) == 5})
 
 
 def save_map(store: HistoryStore, test_map: ImpactMap, branch: str | None, time: int | None = None) -> None:

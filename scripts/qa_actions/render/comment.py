@@ -171,7 +171,8 @@ class _Report:
 
     def render(self) -> str:
         project = f"{code(self.ctx.project)}: " if self.ctx.project else ""  # two projects' comments on one PR
-        sections = [f"### {project}{escape(headline(self.run))}", self.links(), self.tier_table(), self.failures(),
+        sections = [f"### {project}{escape(headline(self.run))}", self.links(), self.tier_table(), self.selection(),
+                    self.failures(),
                     self.flaky(), self.security(), self.changed_lines(), self.other_problems()]
         if self.summary:
             sections += [self.slowest(), self.shards()]
@@ -180,6 +181,12 @@ class _Report:
             sections.append(f"📎 Some details were left out to fit GitHub's limit of {self.bound}: {where}.")
         sections.append(self.footer())
         return "\n\n".join(s for s in sections if s) + "\n"
+
+    # --- test-impact selection ------------------------------------------------------------------------
+    def selection(self) -> str:
+        """What each selecting tier ran and why (docs/impact.md): a reader must see that tests were left out."""
+        lines = fmt.selection_lines(self.run)
+        return "\n".join(f"🎯 {escape(line)}  " for line in lines).rstrip() if lines else ""
 
     # --- links -------------------------------------------------------------------------------------
     def links(self) -> str:

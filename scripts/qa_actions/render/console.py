@@ -41,6 +41,9 @@ def report(run: RunResult) -> list[RenderableType]:
     changed = fmt.changed_lines(run.changed_lines)
     if changed:
         parts += [Text(""), Text(f"changed lines: {changed}")]
+    selected = fmt.selection_lines(run)
+    if selected:
+        parts += [Text(""), *(Text(f"selection: {line}") for line in selected)]
     for section in (_experiments(run), _failing_tests(run), _problems(run)):
         if section:
             parts += [Text(""), *section]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .progress import register as register_progress
+from .selection import register as register_selection
 
 DEFAULT = "development"
 WRITES_DATA = "writes_data"
@@ -42,6 +43,7 @@ def current_environment(rootpath: Path) -> QaEnvironment:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{WRITES_DATA}: the test changes data; skipped in read-only environments")
     register_progress(config)  # counts for `qa run`'s progress bar, when it asks for them
+    register_selection(config)  # a test-impact selection, when `qa tier` made one
 
 
 def pytest_report_header(config: pytest.Config) -> str:

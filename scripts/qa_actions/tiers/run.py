@@ -13,6 +13,17 @@ from ..project.environment import Environment
 from .shards import Timings, find_timings
 
 
+@dataclass(frozen=True)
+class ImpactRequest:
+    """What test-impact selection needs from the command line and the event (`select = "affected"`
+    tiers only, docs/impact.md): the commit a pull request is compared with (None: a run of the base
+    branch, which records the map), why a full run was asked for, and the history holding the maps."""
+
+    base: str | None = None
+    full_run: str | None = None
+    history: Path | None = None
+
+
 @dataclass
 class TierRun:
     """Everything one run of one tier needs to know."""
@@ -26,6 +37,7 @@ class TierRun:
     extra_args: list[str] = field(default_factory=list)  # from --pytest-args, after the tier's own
     shard: Shard | None = None
     progress_file: Path | None = None  # where pytest counts its tests for a progress bar (terminal.py)
+    impact: ImpactRequest = field(default_factory=ImpactRequest)
 
     @property
     def tier(self) -> TierConfig:

@@ -7,21 +7,37 @@ the locust statistics and `tier.json` (a shard writes `<results>/<tier>-<K>of<N>
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..layout import COVERAGE_DATA, COVERAGE_JSON, EXPERIMENTS_DIR, JUNIT, OUTPUT_LOG, PLUGIN_DIR
+from ..layout import (
+    COVERAGE_DATA,
+    COVERAGE_JSON,
+    EXPERIMENTS_DIR,
+    JUNIT,
+    OUTPUT_LOG,
+    PLUGIN_DIR,
+    SELECTION_COUNTS,
+    SELECTION_JSON,
+)
 from ..manifest import NO_TESTS, NOT_ALLOWED, TierManifest, write_manifest
 from ..project.environment import tier_environ
 from ..project.interpreter import Interpreter, MissingTool, probe, project_python
 from ..project.process import last_meaningful_line, run_streaming
 from ..project.sources import coverage_sources
-from ..scrub import scrub_tree
+from ..scrub import scrub_tree, write_text
 from ..terminal import PROGRESS_ENV
+from ..testing.selection import SELECTION_ENV, SELECTION_REPORT_ENV
+from ..tier_selection import TierSelection
+
+if TYPE_CHECKING:  # test-impact selection is imported by the tiers that select, not before every run
+    from ..impact.tier import ImpactPlan
 from .chaos import find_experiments, run_experiments
 from .load import LOAD_FILES, run_load
 from .run import TierRun
@@ -75,13 +91,14 @@ def run_tier(run: TierRun) -> TierManifest:
 def _reset(folder: Path) -> None:
     """Remove what an earlier run of this tier left, so stale reports are never collected."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in (JUNIT, COVERAGE_JSON, COVERAGE_DATA, OUTPUT_LOG, *LOAD_FILES):
+    for name in (JUNIT, COVERAGE_JSON, COVERAGE_DATA, OUTPUT_LOG, SELECTION_JSON, SELECTION_COUNTS, *LOAD_FILES):
         (folder / name).unlink(missing_ok=True)
     shutil.rmtree(folder / EXPERIMENTS_DIR, ignore_errors=True)
 
 
 def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest: TierManifest) -> None:
-    command, env = pytest_invocation(run, interpreter, paths)
+    plan = _impact_plan(run, interpreter)
+    command, env = pytest_invocation(run, interpreter, paths, plan)
     manifest.python, manifest.python_version = interpreter.executable, ".".join(map(str, interpreter.version))
     manifest.command = command
     manifest.shard_timings = run.timings.summary if run.shard else None
@@ -95,6 +112,8 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
     if outcome.timed_out:
         manifest.status, manifest.error_code = "error", "tier-timeout"
         manifest.reason = f"the whole tier ran longer than tier-timeout = {run.tier.tier_timeout:g} s and was stopped"
+    elif outcome.exit_code == PYTEST_NO_TESTS and junit_written and plan is not None and plan.targets is not None:
+        manifest.status = "ran"  # the selection kept none of the tier's tests: the change can break none
     elif outcome.exit_code == PYTEST_NO_TESTS:
         manifest.error_code, manifest.reason = NO_TESTS, "no tests collected"
     elif outcome.exit_code in PYTEST_BROKEN or outcome.exit_code is None or outcome.exit_code < 0 or not junit_written:
@@ -102,6 +121,27 @@ def _execute(run: TierRun, interpreter: Interpreter, paths: list[str], manifest:
         manifest.reason = f"pytest exited with {outcome.exit_code}: {last_meaningful_line(outcome.tail)}"
     else:
         manifest.status = "ran"
+    if plan is not None:
+        from ..impact.tier import finish_impact
+
+        folder = run.folder
+        manifest.selection = finish_impact(plan, run.name, run.project, folder / SELECTION_COUNTS,
+                                           folder / COVERAGE_JSON, folder / JUNIT)
+
+
+def _impact_plan(run: TierRun, interpreter: Interpreter) -> ImpactPlan | None:
+    """Test-impact selection for this run (`select = "affected"`), None for a tier that runs every test.
+    A shard runs every test and records nothing: each shard would select on its own."""
+    if run.tier.select != "affected":
+        return None
+    from ..impact.tier import ImpactPlan, plan_impact
+
+    if run.shard is not None:
+        return ImpactPlan(TierSelection("full", f"full run of the {run.name} tests: a sharded tier runs every test",
+                                        "a sharded tier runs every test", base=run.impact.base))
+    python = ".".join(map(str, interpreter.version[:2]))
+    return plan_impact(run.config, run.name, base=run.impact.base, full_run=run.impact.full_run, python=python,
+                       history=run.impact.history)
 
 
 def _own_folders(run: TierRun) -> list[str]:
@@ -142,8 +182,9 @@ def marker_expression(tier: str, project: str | None) -> str:
     return f"({project}) and ({tier})"
 
 
-def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) -> tuple[list[str], dict[str, str]]:
-    """The pytest command line and environment for this tier."""
+def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str],
+                      plan: ImpactPlan | None = None) -> tuple[list[str], dict[str, str]]:
+    """The pytest command line and environment for this tier (and its test-impact `plan`)."""
     tier, folder = run.tier, run.folder.resolve()
     interpreter.require("pytest")
     command = [interpreter.executable, "-m", "pytest", *paths,
@@ -163,7 +204,11 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
     if tier.test_timeout is not None:
         interpreter.require("pytest_timeout")
         command.append(f"--timeout={tier.test_timeout:g}")
-    if tier.coverage_gate is not None:
+    recording = plan is not None and plan.contexts
+    if plan is not None and plan.targets is not None:
+        write_text(folder / SELECTION_JSON, json.dumps({"tests": plan.targets}) + "\n")
+        env[SELECTION_ENV], env[SELECTION_REPORT_ENV] = str(folder / SELECTION_JSON), str(folder / SELECTION_COUNTS)
+    if tier.coverage_gate is not None or recording:
         interpreter.require("pytest_cov")
         sources = coverage_sources(run.config, tier)
         if not sources and not run.config.detection.coverage_config:
@@ -177,7 +222,12 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str]) 
         if tier.branch:
             command.append("--cov-branch")
         env["COVERAGE_FILE"] = str(folder / COVERAGE_DATA)
-        if interpreter.supports_sysmon and (not tier.branch or interpreter.sysmon_branch):
+        if recording:  # sys.monitoring cannot switch contexts: the recording run measures with the C tracer
+            from ..impact.map import RECORD_ARGS
+
+            command += list(RECORD_ARGS)
+            env.pop("COVERAGE_CORE", None)
+        elif interpreter.supports_sysmon and (not tier.branch or interpreter.sysmon_branch):
             env.setdefault("COVERAGE_CORE", "sysmon")
     if tier.reruns:
         interpreter.require("pytest_rerunfailures")

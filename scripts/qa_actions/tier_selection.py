@@ -1,0 +1,41 @@
+"""What a test-impact selection did to one tier's run (docs/impact.md), as `tier.json` records it
+and `results.json` carries it to the report: the same record in both, so one type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# selected: only the tests the change can break ran; full: selection was asked for but everything ran
+# (the reason says why); recorded: a full run that measured per-test contexts, from which a map is built
+SelectionMode = Literal["selected", "full", "recorded"]
+FULL_RUN_LABEL = "qa:full-run"  # a pull request's label that runs every test
+
+
+@dataclass
+class CarriedCoverage:
+    """Line coverage of a selected run: the blocks the change left alone carry the counts of the map's
+    full run (codecov's carryforward, per function), the changed and new ones are measured now."""
+
+    covered: int
+    statements: int
+    carried_blocks: int = 0
+    measured_blocks: int = 0
+    base_commit: str | None = None
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.covered / self.statements if self.statements else 100.0
+
+
+@dataclass
+class TierSelection:
+    mode: SelectionMode
+    explanation: str = ""  # "ran 41 of 612 unit tests: 37 affected by 3 changed functions, 4 new"
+    reason: str | None = None  # why everything ran
+    selected: int = 0  # tests run
+    total: int = 0  # tests of the tier
+    map_commit: str | None = None  # the full run whose map decided
+    base: str | None = None  # the commit the change is compared with
+    coverage: CarriedCoverage | None = None
+    misses: list[str] = field(default_factory=list)  # failing tests an earlier selection would have left out
