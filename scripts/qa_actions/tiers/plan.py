@@ -14,6 +14,7 @@ class MatrixEntry:
     shard: int
     shards: int
     extras: str = ""  # of qa-actions, for the job's setup step: `load` for a load tier, `chaos` for experiments
+    select: bool = False  # test-impact selection (`select = "affected"`): the job needs git history and the maps
 
     @property
     def name(self) -> str:
@@ -39,7 +40,8 @@ def build_matrix(config: QaConfig, tiers: list[str], shards: dict[str, int]) -> 
         raise ConfigError(f"--shards names `{unknown[0]}`, which is not among the tiers to run: {', '.join(tiers)}")
     if not tiers:
         raise ConfigError(f"no tiers to run: every tier is disabled in {config.source}")
-    return [MatrixEntry(name, shard, shards.get(name, 1), tier_extras(config, name))
+    return [MatrixEntry(name, shard, shards.get(name, 1), tier_extras(config, name),
+                        config.tiers[name].select == "affected" and shards.get(name, 1) == 1)
             for name in tiers for shard in range(1, shards.get(name, 1) + 1)]
 
 

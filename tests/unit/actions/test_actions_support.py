@@ -69,7 +69,14 @@ def test_matrix_has_one_entry_per_tier_and_shard() -> None:
     assert [(e.tier, e.shard, e.shards, e.name) for e in entries] == [
         ("unit", 1, 3, "unit 1/3"), ("unit", 2, 3, "unit 2/3"), ("unit", 3, 3, "unit 3/3"), ("smoke", 1, 1, "smoke")]
     assert matrix_json(entries)["include"][0] == {"tier": "unit", "shard": 1, "shards": 3, "extras": "",
-                                                  "name": "unit 1/3"}
+                                                  "select": False, "name": "unit 1/3"}
+
+
+def test_the_matrix_says_which_tier_jobs_select_tests() -> None:
+    """A job whose tier selects (and is not sharded) restores the impact maps and the git history."""
+    config = config_of({"unit": {"select": "affected"}, "integration": {"select": "affected"}})
+    entries = build_matrix(config, ["unit", "integration", "smoke"], parse_shards("integration=2"))
+    assert {(e.tier, e.select) for e in entries} == {("unit", True), ("integration", False), ("smoke", False)}
 
 
 @pytest.mark.parametrize(("shards", "tiers", "words"), [
