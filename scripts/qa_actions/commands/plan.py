@@ -20,9 +20,12 @@ from .options import env_option, project_option, selection, tiers_option
 @env_option
 @click.option("--explain", is_flag=True,
               help="Say in words what was detected and why: tiers and their paths, source, pytest configuration,"
-                   " interpreter, install command, plugins. Prints no matrix.")
+                   " interpreter, install command, plugins, and what test-impact selection would run. Prints no"
+                   " matrix.")
+@click.option("--base", metavar="REF", help="With --explain: the change a tier with select = \"affected\" is"
+                                              " compared with (default on a pull request: its base commit).")
 def plan(project: Path, tiers: str | None, every: bool, shards: str | None, environment: str | None,
-         explain: bool) -> int:
+         explain: bool, base: str | None) -> int:
     """Print the job matrix of a workflow run as JSON: one entry per tier, or per shard of a tier.
 
     Tiers the environment does not allow (production: smoke only) are left out, or refused (exit 2)
@@ -37,6 +40,9 @@ def plan(project: Path, tiers: str | None, every: bool, shards: str | None, envi
     config = load_config(project)
     if explain:
         click.echo(_explanation(config, tiers), nl=False)
+        from ..github_env import untrusted
+
+        click.echo(untrusted(_selection_text(config, tiers, base)), nl=False)  # test names come from the project
         return EXIT_OK
     env = resolve_environment(config, environment)
     chosen = selection(tiers)
@@ -78,3 +84,42 @@ def _explanation(config: QaConfig, tiers: str | None) -> str:
     return explain_text(config, ProjectFacts(interpreter, configured, (plan.command, plan.why),
                                              plugin_requirements(config, names, modules)[0],
                                              f"{version or 'any (the setup takes 3.12)'} ({version_why})"))
+
+
+def _selection_text(config: QaConfig, tiers: str | None, base: str | None) -> str:
+    """What each tier with `select = "affected"` would run for the change, and why (docs/impact.md)."""
+    from ..impact.tier import plan_impact
+    from ..pipeline import impact_request
+    from ..project.interpreter import probe, project_python
+
+    chosen = selection(tiers)
+    names = config.enabled_tiers() if chosen is None else config.select_tiers(chosen) if chosen else []
+    selecting = [name for name in names if config.tiers[name].select == "affected"]
+    if not selecting:
+        return ""
+    import sys
+
+    from ..errors import QaError
+
+    request = impact_request(base)
+    try:
+        version = probe(project_python(config.python)).version
+    except QaError:
+        version = sys.version_info  # the interpreter's problem is in the explanation above
+    lines = ["test-impact selection:"]
+    for name in selecting:
+        if request.base is None:
+            lines.append(f"  {name}: no base to compare with (--base REF): a full run that records the impact map")
+            continue
+        made = plan_impact(config, name, base=request.base, full_run=request.full_run,
+                           python=f"{version[0]}.{version[1]}")
+        if made is None:
+            continue
+        lines.append(f"  {name}: {made.record.explanation}")
+        lines += [f"    {test}" for test in (made.targets or [])[:LISTED]]
+        if made.targets and len(made.targets) > LISTED:
+            lines.append(f"    … and {len(made.targets) - LISTED} more")
+    return "\n".join(lines) + "\n"
+
+
+LISTED = 20  # selected tests and files --explain names

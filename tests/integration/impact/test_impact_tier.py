@@ -116,6 +116,9 @@ def test_a_branch_runs_the_tests_its_change_can_break_and_carries_coverage_forwa
     assert chosen["coverage"]["carried_blocks"] >= 2 and chosen["coverage"]["measured_blocks"] == 1
     assert "coverage" in done.stdout and f"{full:.2f}%" in done.stdout
     assert "selection: unit: ran 3 of 6 unit tests" in done.stdout
+    explained = qa(project, "plan", "--explain", "--base", "main")
+    assert "unit: ran 3 of 6 unit tests: 3 affected by 1 changed function" in explained.stdout, explained.stderr
+    assert "tests/test_mul.py::test_mul[2]" in explained.stdout
 
 
 def test_a_change_no_test_reaches_runs_none_and_passes(project: Path) -> None:
