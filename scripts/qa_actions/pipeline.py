@@ -361,6 +361,7 @@ def record_maps(config: QaConfig, results: Path, history: Path, run: RunInfo) ->
     """The impact maps of the tiers that recorded per-test contexts, one line each. Only a run of the
     base branch itself records: a pull request's results (its artifact, a fork's) never decide which
     tests later runs leave out."""
+    from .collect.changed_lines import GitUnavailable
     from .github_env import PULL_REQUEST_EVENTS, read_github_env
     from .impact.run import record_run_maps
 
@@ -374,7 +375,7 @@ def record_maps(config: QaConfig, results: Path, history: Path, run: RunInfo) ->
     try:
         done = record_run_maps(config, results, history, branch=branch, commit=(env.sha if env.in_actions else None)
                                or run.commit)
-    except QaError as exc:
+    except (QaError, GitUnavailable) as exc:
         return [f"impact map: not recorded: {exc}"]
     return [f"impact map of {d.map.tier} at {(d.map.commit or '')[:12]}: {len(d.map.tests)} tests, "
             f"{len(d.map.blocks)} blocks in {len(d.map.files)} files" for d in done]
