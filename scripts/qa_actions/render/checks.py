@@ -150,10 +150,14 @@ class _Checks:
             title = f"{c.passed} passed, {c.failed + c.errors} failed, {c.skipped} skipped"
             if tier.coverage is not None:
                 title += f" · coverage {fmt.coverage(tier.coverage)}"
+            if tier.selection is not None and tier.selection.mode == "selected":
+                title += f" · selected {tier.selection.selected} of {tier.selection.total}"
         rows = [[str(c.tests), str(c.passed), str(c.failed), str(c.errors), str(c.skipped), str(c.flaky),
                  duration(tier.duration_s), fmt.coverage(tier.coverage)]]
-        summary = table(("tests", "passed", "failed", "errors", "skipped", "flaky", "duration", "coverage"),
-                        rows, "rrrrrrrl") + _problem_lines(problems, self.run.fail_on)
+        chosen = fmt.selection_line(tier.name, tier)
+        summary = (table(("tests", "passed", "failed", "errors", "skipped", "flaky", "duration", "coverage"),
+                         rows, "rrrrrrrl") + (f"\n\n🎯 {escape(chosen)}" if chosen else "")
+                   + _problem_lines(problems, self.run.fail_on))
         annotations = []
         for failure in tier.failures:
             path = self.ctx.links.repo_path(failure.file)

@@ -117,6 +117,7 @@ def results_digest(run: RunResult) -> str:
                                                  [(f.file, [(r.start, r.end) for r in f.uncovered])
                                                   for f in changed.files]],
         "problems": [(p.source, p.code, p.category) for p in run.problems],
+        "selection": {n: t.selection.explanation for n, t in run.tiers.items() if t.selection is not None},
     }
     return hashlib.sha256(json.dumps(essence, sort_keys=True, default=str).encode()).hexdigest()[:16]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import ChangedLinesResult, CoverageResult, RunResult
+from ..model import ChangedLinesResult, CoverageResult, RunResult, TierResult
 
 
 def coverage(result: CoverageResult | None) -> str:
@@ -30,20 +30,21 @@ def changed_lines(result: ChangedLinesResult | None) -> str | None:
 
 
 def selection_lines(run: RunResult) -> list[str]:
-    """What test-impact selection ran in each tier that selects, and where its coverage came from:
-    `unit: ran 41 of 612 unit tests: 37 affected by 3 changed functions, 4 new; coverage: 93 blocks
-    carried forward from the full run at abc1234, 4 changed ones measured`."""
-    lines = []
-    for name, tier in run.tiers.items():
-        chosen = tier.selection
-        if chosen is None:
-            continue
-        text = f"{name}: {chosen.explanation}"
-        if chosen.mode == "selected" and chosen.map_commit:
-            text += f" (map of the full run at {chosen.map_commit[:7]})"
-        carried = chosen.coverage
-        if carried is not None:
-            text += (f"; coverage: {carried.carried_blocks} unchanged blocks carried forward from "
-                     f"{(carried.base_commit or 'the map')[:7]}, {carried.measured_blocks} measured now")
-        lines.append(text)
-    return lines
+    """What test-impact selection ran in each tier that selects (see `selection_line`)."""
+    return [line for name, tier in run.tiers.items() if (line := selection_line(name, tier)) is not None]
+
+
+def selection_line(name: str, tier: TierResult) -> str | None:
+    """`unit: ran 41 of 612 unit tests: 37 affected by 3 changed functions, 4 new; coverage: 93 blocks
+    carried forward from abc1234, 4 measured now`; None for a tier that does not select."""
+    chosen = tier.selection
+    if chosen is None:
+        return None
+    text = f"{name}: {chosen.explanation}"
+    if chosen.mode == "selected" and chosen.map_commit:
+        text += f" (map of the full run at {chosen.map_commit[:7]})"
+    carried = chosen.coverage
+    if carried is not None:
+        text += (f"; coverage: {carried.carried_blocks} unchanged blocks carried forward from "
+                 f"{(carried.base_commit or 'the map')[:7]}, {carried.measured_blocks} measured now")
+    return text
