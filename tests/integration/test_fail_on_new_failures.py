@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import add_config, qa, read_errors
+from git_repo import git
 
 OLD = "tests/unit/test_a.py::test_old"
 NEW = "tests/unit/test_a.py::test_new"
@@ -34,9 +34,6 @@ PR = {"GITHUB_RUN_ID": "200", "GITHUB_HEAD_REF": "feature", "GITHUB_BASE_REF": "
       "GITHUB_REF_NAME": "7/merge", "GITHUB_EVENT_NAME": "pull_request"}
 
 
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=project, check=True,
-                          capture_output=True, text=True).stdout.strip()
 
 
 def run_into(root: Path, results: str, env: dict[str, str], *, old: bool, new: bool) -> None:

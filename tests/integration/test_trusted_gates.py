@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 from conftest import qa, read_errors
+from git_repo import git
 
 from qa_actions.history.store import RunRecord, RunRow, TierRow, open_history
 from qa_actions.model import (
@@ -24,9 +24,6 @@ BASE_CONFIG = "[tool.qa.tiers.unit]\npaths = ['tests/unit']\ncoverage = 80\n" \
               "[tool.qa.tiers.integration]\npaths = ['tests/integration']\ncoverage = false\n"
 
 
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=project, check=True,
-                          capture_output=True, text=True).stdout.strip()
 
 
 def project_with_history(tmp_path: Path) -> tuple[Path, str]:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from git_repo import git
 
 from qa_actions.collect.junit import iter_cases
 from qa_actions.history.store import open_history
@@ -34,9 +35,6 @@ FILES = {
 }
 
 
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=project,
-                          capture_output=True, text=True, check=True).stdout.strip()
 
 
 def run_pytest(project: Path) -> subprocess.CompletedProcess[str]:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from git_repo import commit_files, git
 
 PYPROJECT = """\
 [tool.qa]
@@ -43,9 +44,6 @@ FILES = {
 }
 
 
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=project,
-                          capture_output=True, text=True, check=True).stdout.strip()
 
 
 def qa(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -68,20 +66,10 @@ def record_main(project: Path) -> None:
     assert "impact map of unit at" in added.stdout, added.stdout + added.stderr
 
 
-def make_repository(folder: Path) -> Path:
-    for path, text in FILES.items():
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
-        (folder / path).write_text(text)
-    git(folder, "init", "-q", "-b", "main")
-    git(folder, "add", ".")
-    git(folder, "commit", "-qm", "base")
-    return folder
-
-
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory) -> Path:
     """main with its map in the history, made once: each test changes a copy."""
-    folder = make_repository(tmp_path_factory.mktemp("recorded"))
+    folder = commit_files(tmp_path_factory.mktemp("recorded"), FILES)
     record_main(folder)
     return folder
 
@@ -173,7 +161,7 @@ def test_a_full_run_on_main_reports_a_test_the_selection_missed(project: Path) -
 
 
 def test_without_a_map_everything_runs(tmp_path: Path) -> None:
-    make_repository(tmp_path)
+    commit_files(tmp_path, FILES)
     done = qa(tmp_path, "tier", "unit", "--base", "main")
     assert done.returncode == 0, done.stdout + done.stderr
     assert selection(tmp_path)["reason"] == ("there is no impact map of the unit tests yet (a full run on the base "

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import add_config, qa
+from git_repo import git
 from github_api import FakeGitHub
 
 REPO = "org/repo"
@@ -51,10 +51,6 @@ def untested_helper(value: int) -> int:
 FAST = "[tool.qa.report]\nretries = 1\nretry-backoff = 0.01\nmax-retry-wait = 5\nwrite-interval = 0\n"
 
 
-def git(project: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "user.email=qa@example.com", "-c", "user.name=qa", *args], cwd=project,
-                          capture_output=True, text=True, check=True, timeout=60)
-    return done.stdout.strip()
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from git_repo import commit_files, git
 
 from qa_actions.impact.changes import changes_since
 from qa_actions.impact.select import FileChange
@@ -11,19 +12,11 @@ from qa_actions.impact.select import FileChange
 LONG = "".join(f"def f{n}():\n    return {n}\n\n\n" for n in range(20))
 
 
-def git(project: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=project,
-                   capture_output=True, check=True)
 
 
 def test_added_modified_deleted_and_renamed_files(tmp_path: Path) -> None:
     files = {"pkg/a.py": "A = 1\n", "pkg/gone.py": "G = 1\n", "pkg/old name.py": LONG}
-    for path, text in files.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "base")
+    commit_files(tmp_path, files)
     git(tmp_path, "checkout", "-qb", "change")
     (tmp_path / "pkg/a.py").write_text("A = 2\n")
     (tmp_path / "pkg/gone.py").unlink()
