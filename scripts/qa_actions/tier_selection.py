@@ -36,6 +36,8 @@ class TierSelection:
     selected: int = 0  # tests run
     total: int = 0  # tests of the tier
     map_commit: str | None = None  # the full run whose map decided
+    map_branch: str | None = None
+    map_verdict: str | None = None  # how that run ended (`passed`, `failed`), when the history has it
     base: str | None = None  # the commit the change is compared with
     coverage: CarriedCoverage | None = None
     misses: list[str] = field(default_factory=list)  # failing tests an earlier selection would have left out

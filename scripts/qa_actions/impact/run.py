@@ -62,6 +62,8 @@ class Selected:
     selection: Selection
     map: ImpactMap | None
     changes: list[FileChange]
+    branch: str = ""  # whose map
+    map_verdict: str | None = None  # how the base branch's run at the map's commit ended, when recorded
 
 
 def select_with_map(config: QaConfig, tier: str, base: str, *, head: str | None = None, python: str,
@@ -72,15 +74,17 @@ def select_with_map(config: QaConfig, tier: str, base: str, *, head: str | None 
     branch = branch or config.history.base_branch
     target = config.history.path(config.project, history)
     changes = [c for c in changes if not _ours(config, target, c.path)]
-    test_map, failed = None, []
+    test_map, failed, verdict = None, [], None
     if target.is_file():
         with open_history(target) as store:
             test_map = latest_map(store, branch, tier, python)
             failed = base_failures(store, branch, tier)
+            verdict = next((run.verdict for run in reversed(store.runs(branch))
+                            if test_map and run.commit == test_map.commit), None)
     age = Git(config.project).commit_distance(test_map.commit, since) if test_map and test_map.commit else None
     given = SelectionInput(test_map, changes, tier_test_files(config, tier), failed_on_base=failed, python=python,
                            map_age=age, max_age=config.impact_max_age, inputs=config.impact_inputs, tier=tier)
-    return Selected(select(given), test_map, changes)
+    return Selected(select(given), test_map, changes, branch, verdict)
 
 
 def base_failures(store: HistoryStore, branch: str, tier: str) -> list[str]:

@@ -63,7 +63,7 @@ def plan_impact(config: QaConfig, tier: str, *, base: str | None, full_run: str 
     if selection.full_run:
         return ImpactPlan(_full(tier, selection.reason or "the map cannot see the change", base, commit))
     record = TierSelection("selected", selection.explanation, selected=selection.selected, total=selection.total,
-                           map_commit=commit, base=base)
+                           map_commit=commit, map_branch=found.branch, map_verdict=found.map_verdict, base=base)
     return ImpactPlan(record, targets=selection.tests, map=test_map, touched=touched_blocks(found.changes))
 
 

@@ -42,7 +42,9 @@ def selection_line(name: str, tier: TierResult) -> str | None:
         return None
     text = f"{name}: {chosen.explanation}"
     if chosen.mode == "selected" and chosen.map_commit:
-        text += f" (map of the full run at {chosen.map_commit[:7]})"
+        where = f" on {chosen.map_branch}" if chosen.map_branch else ""
+        verdict = f", which {chosen.map_verdict}" if chosen.map_verdict in ("passed", "failed") else ""
+        text += f" (map of the full run{where} at {chosen.map_commit[:7]}{verdict})"
     carried = chosen.coverage
     if carried is not None:
         text += (f"; coverage: {carried.carried_blocks} unchanged blocks carried forward from "

@@ -12,15 +12,15 @@ from qa_actions.terminal import render_text
 from qa_actions.tier_selection import CarriedCoverage, TierSelection
 
 CTX = RenderContext(Links("https://github.com", "org/repo", None, None, None, ""), "qa:report")
-LINE = ("unit: ran 3 of 612 unit tests: 2 affected by 1 changed function, 1 new (map of the full run at "
-        "abc1234); coverage: 590 unchanged blocks carried forward from abc1234, 2 measured now")
+LINE = ("unit: ran 3 of 612 unit tests: 2 affected by 1 changed function, 1 new (map of the full run on main at "
+        "abc1234, which passed); coverage: 590 unchanged blocks carried forward from abc1234, 2 measured now")
 
 
 def selected_run():
     run = passing_run()
     run.tiers["unit"].selection = TierSelection(
         "selected", "ran 3 of 612 unit tests: 2 affected by 1 changed function, 1 new", selected=3, total=612,
-        map_commit="abc1234" + "0" * 33, coverage=CarriedCoverage(900, 1000, 590, 2, "abc1234" + "0" * 33))
+        map_commit="abc1234" + "0" * 33, map_branch="main", map_verdict="passed", coverage=CarriedCoverage(900, 1000, 590, 2, "abc1234" + "0" * 33))
     return run
 
 
