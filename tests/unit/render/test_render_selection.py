@@ -20,7 +20,8 @@ def selected_run():
     run = passing_run()
     run.tiers["unit"].selection = TierSelection(
         "selected", "ran 3 of 612 unit tests: 2 affected by 1 changed function, 1 new", selected=3, total=612,
-        map_commit="abc1234" + "0" * 33, map_branch="main", map_verdict="passed", coverage=CarriedCoverage(900, 1000, 590, 2, "abc1234" + "0" * 33))
+        map_commit="abc1234" + "0" * 33, map_branch="main", map_verdict="passed",
+        coverage=CarriedCoverage(900, 1000, 590, 2, "abc1234" + "0" * 33))
     return run
 
 
