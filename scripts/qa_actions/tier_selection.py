@@ -17,15 +17,19 @@ class CarriedCoverage:
     """Line coverage of a selected run: the blocks the change left alone carry the counts of the map's
     full run (codecov's carryforward, per function), the changed and new ones are measured now."""
 
-    covered: int
+    covered: int  # lines
     statements: int
     carried_blocks: int = 0
     measured_blocks: int = 0
     base_commit: str | None = None
+    covered_branches: int = 0  # a run measured with branches, as coverage.py counts them
+    branches: int = 0
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.covered / self.statements if self.statements else 100.0
+        """coverage.py's own figure: lines and branches together."""
+        total = self.statements + self.branches
+        return 100.0 * (self.covered + self.covered_branches) / total if total else 100.0
 
 
 @dataclass

@@ -42,10 +42,15 @@ class FileLines:
 
     statements: set[int] = field(default_factory=set)
     executed: set[int] = field(default_factory=set)
+    # (from line, to line) of a run measured with branches; `to` is negative for an exit from a function
+    branches: set[tuple[int, int]] = field(default_factory=set)
+    executed_branches: set[tuple[int, int]] = field(default_factory=set)
 
     def add(self, other: FileLines) -> None:
         self.statements |= other.statements
         self.executed |= other.executed
+        self.branches |= other.branches
+        self.executed_branches |= other.executed_branches
 
 
 def read_line_coverage(path: Path) -> dict[str, FileLines]:
@@ -58,7 +63,9 @@ def read_line_coverage(path: Path) -> dict[str, FileLines]:
         result = {}
         for name, entry in files.items():
             executed = {_line(n) for n in entry["executed_lines"]}
-            result[str(name)] = FileLines(executed | {_line(n) for n in entry["missing_lines"]}, executed)
+            taken = {_arc(a) for a in entry.get("executed_branches", ())}
+            result[str(name)] = FileLines(executed | {_line(n) for n in entry["missing_lines"]}, executed,
+                                          taken | {_arc(a) for a in entry.get("missing_branches", ())}, taken)
         return result
     except (KeyError, TypeError, ValueError) as exc:
         raise _not_a_report(path, exc) from None
@@ -68,6 +75,16 @@ def _line(value: object) -> int:
     if type(value) is not int or not 0 <= value <= MAX_LINES:
         raise ValueError(f"line number {value!r}")
     return value
+
+
+def _arc(value: object) -> tuple[int, int]:
+    """A branch, `[from, to]`; `to` is negative where the branch leaves the function."""
+    if not isinstance(value, list) or len(value) != 2:
+        raise ValueError(f"branch {value!r}")
+    start, end = value
+    if type(end) is not int or abs(end) > MAX_LINES:
+        raise ValueError(f"branch {value!r}")
+    return _line(start), end
 
 
 def _not_a_report(path: Path, exc: Exception) -> InputError:

@@ -176,7 +176,8 @@ class ImpactMapRecord:
     time: int
     branch: str | None = None
     files: list[str] = field(default_factory=list)
-    # (file, block, fingerprint), or with (covered, statements) lines of the full run appended
+    # (file, block, fingerprint), or with the full run's covered lines, statements, covered branches and
+    # branches appended (impact.map.BlockCoverage)
     blocks: list[tuple[str, ...]] = field(default_factory=list)
     tests: dict[str, list[int]] = field(default_factory=dict)
     session: list[int] = field(default_factory=list)
@@ -337,7 +338,7 @@ class HistoryStore:
         except (zlib.error, ValueError, TypeError):
             raise InputError(f"{self.path}: the impact map of {commit[:12]}, tier {tier} is damaged") from None
         if (any(i >= len(record.blocks) for ran in (*record.tests.values(), record.session) for i in ran)
-                or any(len(block) not in (3, 5) for block in record.blocks)):
+                or any(len(block) not in (3, 7) for block in record.blocks)):
             raise InputError(f"{self.path}: the impact map of {commit[:12]}, tier {tier} is damaged")
         return record
 

@@ -32,6 +32,7 @@ RECORD_ARGS = ("--cov-context=test",)
 PHASE = re.compile(r"\|(setup|run|teardown)$")
 
 BlockKey = tuple[str, str]  # (file relative to the project, block name)
+BlockCoverage = tuple[int, int, int, int]  # covered lines, statements, covered branches, branches
 
 
 @dataclass
@@ -45,8 +46,8 @@ class ImpactMap:
     tests: dict[str, frozenset[BlockKey]] = field(default_factory=dict)
     session: frozenset[BlockKey] = frozenset()
     files: frozenset[str] = frozenset()
-    # (covered, statements) of each block in the full run: what a selected run carries forward
-    lines: dict[BlockKey, tuple[int, int]] = field(default_factory=dict)
+    # each block's counts in the full run, what a selected run carries forward
+    lines: dict[BlockKey, BlockCoverage] = field(default_factory=dict)
 
     def test_files(self) -> set[str]:
         return {test_file(t) for t in self.tests}
@@ -110,9 +111,10 @@ def build_map(data_file: Path, project: Path, test_ids: Iterable[str], *, commit
 
 
 def block_lines(report: dict[str, FileLines], root: Path, sources: dict[str, FileBlocks] | None = None,
-                ) -> dict[BlockKey, tuple[int, int]]:
-    """(covered, statements) per block of every Python file of a coverage report; `sources` holds the
-    files already parsed (the rest is read from `root`)."""
+                ) -> dict[BlockKey, BlockCoverage]:
+    """The counts (BlockCoverage) of each block of every Python file of a coverage report, a branch
+    counted in the block of the line it leaves; `sources` holds the files already parsed (the rest
+    is read from `root`)."""
     found: dict[BlockKey, list[int]] = {}
     for name, measured in report.items():
         path = project_relative(name, root)
@@ -125,10 +127,14 @@ def block_lines(report: dict[str, FileLines], root: Path, sources: dict[str, Fil
             except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
                 continue
         for line in measured.statements:
-            counts = found.setdefault((path, parsed.block_of(line)), [0, 0])
+            counts = found.setdefault((path, parsed.block_of(line)), [0, 0, 0, 0])
             counts[0] += line in measured.executed
             counts[1] += 1
-    return {key: (covered, statements) for key, (covered, statements) in found.items()}
+        for arc in measured.branches:
+            counts = found.setdefault((path, parsed.block_of(arc[0])), [0, 0, 0, 0])
+            counts[2] += arc in measured.executed_branches
+            counts[3] += 1
+    return {key: (lines, statements, taken, branches) for key, (lines, statements, taken, branches) in found.items()}
 
 
 def _test_of(context: str, dotted: dict[str, str]) -> str | None:

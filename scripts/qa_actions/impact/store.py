@@ -28,7 +28,7 @@ def from_record(record: ImpactMapRecord) -> ImpactMap:
         {(block[0], block[1]): block[2] for block in record.blocks},
         {test: frozenset(keys[i] for i in ran) for test, ran in record.tests.items()},
         frozenset(keys[i] for i in record.session), frozenset(record.files),
-        {(block[0], block[1]): (block[3], block[4]) for block in record.blocks if len(block) == 5})
+        {(block[0], block[1]): (block[3], block[4], block[5], block[6]) for block in record.blocks if len(block) == 7})
 
 
 def save_map(store: HistoryStore, test_map: ImpactMap, branch: str | None, time: int | None = None) -> None:

@@ -126,13 +126,13 @@ def carry_forward(test_map: ImpactMap, touched: set[BlockKey], measured: dict[st
     """Line coverage of a selected run: a block the change edits or adds (`touched`) counts as this run
     measured it (it ran every test that reaches it); every other block takes the counts of the map's
     full run, which the tests left out would have reproduced."""
-    covered = statements = carried = fresh = 0
+    sums, carried, fresh = [0, 0, 0, 0], 0, 0
     for key, counts in sorted(block_lines(measured, root.resolve()).items()):
         base = test_map.lines.get(key) if key not in touched else None
-        hit, total = base if base is not None else counts
-        covered, statements = covered + hit, statements + total
+        sums = [total + part for total, part in zip(sums, base if base is not None else counts, strict=True)]
         carried, fresh = carried + (base is not None), fresh + (base is None)
-    return CarriedCoverage(covered, statements, carried, fresh, test_map.commit)
+    lines, statements, taken, branches = sums
+    return CarriedCoverage(lines, statements, carried, fresh, test_map.commit, taken, branches)
 
 
 def touched_blocks(changes: list[FileChange]) -> set[BlockKey]:

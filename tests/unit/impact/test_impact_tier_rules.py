@@ -31,8 +31,8 @@ def test_coverage_is_carried_for_untouched_blocks_and_measured_for_touched_ones(
     (tmp_path / "pkg" / "calc.py").write_text(NEW)
     blocks = file_blocks(OLD).fingerprints()
     test_map = ImpactMap("abc", "3.12", blocks={("pkg/calc.py", name): fp for name, fp in blocks.items()},
-                         lines={("pkg/calc.py", "add"): (1, 1), ("pkg/calc.py", "mul"): (1, 1),
-                                ("pkg/calc.py", MODULE): (2, 2)})
+                         lines={("pkg/calc.py", "add"): (1, 1, 0, 0), ("pkg/calc.py", "mul"): (1, 1, 0, 0),
+                                ("pkg/calc.py", MODULE): (2, 2, 0, 0)})
     # the selected run ran add's tests only: mul's line is missed now, neg's too
     measured = {"pkg/calc.py": FileLines(statements={1, 2, 5, 6, 9, 10}, executed={1, 2, 5, 9})}
     carried = carry_forward(test_map, {("pkg/calc.py", "add"), ("pkg/calc.py", "neg")}, measured, tmp_path)
@@ -58,3 +58,15 @@ def test_a_selection_miss_is_critical() -> None:
     run = evaluate(tier(TierSelection("recorded", misses=["tests/test_a.py::test_x"]), tests=3), {}, "critical")
     assert [(p.code, p.category) for p in run.problems] == [("selection-miss", "critical")]
     assert run.verdict == "failed" and "tests/test_a.py::test_x" in run.problems[0].message
+
+
+def test_branches_are_carried_with_the_lines(tmp_path: Path) -> None:
+    """A run measured with branches is gated on coverage.py's own figure, lines and branches together."""
+    (tmp_path / "m.py").write_text("def f(x):\n    if x:\n        return 1\n    return 2\n\n\ndef g():\n    return 0\n")
+    blocks = file_blocks((tmp_path / "m.py").read_text()).fingerprints()
+    test_map = ImpactMap("abc", "3.12", blocks={("m.py", name): fp for name, fp in blocks.items()},
+                         lines={("m.py", "f"): (3, 3, 2, 2), ("m.py", MODULE): (2, 2, 0, 0)})
+    measured = {"m.py": FileLines({1, 2, 3, 4, 7, 8}, {1, 7, 8}, {(2, 3), (2, 4)}, set())}  # f not run now
+    carried = carry_forward(test_map, {("m.py", "g")}, measured, tmp_path)
+    assert (carried.covered, carried.statements, carried.covered_branches, carried.branches) == (6, 6, 2, 2)
+    assert carried.percent == 100.0
