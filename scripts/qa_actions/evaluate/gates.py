@@ -180,7 +180,8 @@ class _Problems:
         found += self.of_flaky(tier)
         misses = tier.selection.misses if tier.selection is not None else []
         found += [self.make(tier.name, "selection-miss", f"{test}: fails in this full run, but the impact map's "
-                            "selection for the change since the map left it out") for test in misses]
+                            "selection for the change since the map left it out (a flaky test shows here too)")
+                  for test in misses]
         coverage = tier.coverage
         if coverage is None or tier.status in ("skipped", "error"):
             return found

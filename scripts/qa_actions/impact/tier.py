@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..collect.changed_lines import GitUnavailable
+from ..collect.changed_lines import Git, GitUnavailable
 from ..collect.coverage import FileLines, read_line_coverage
 from ..collect.junit import iter_cases
 from ..config import QaConfig
@@ -83,8 +83,8 @@ def _prior_selection(config: QaConfig, tier: str, python: str, history: Path | N
     try:
         with open_history(target) as store:
             previous = latest_map(store, config.history.base_branch, tier, python)
-        if previous is None or not previous.commit:
-            return None
+        if previous is None or not previous.commit or previous.commit == Git(config.project).commit("HEAD"):
+            return None  # a rerun of the map's own commit: no change, nothing a selection could miss
         selection = select_with_map(config, tier, previous.commit, python=python, history=history).selection
     except (QaError, GitUnavailable):
         return None
