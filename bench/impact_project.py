@@ -344,6 +344,7 @@ class Project:
         self.used: set[str] = set()
         self.constants = {"PRECISION": 2, "MAX_LINES": 100, "CURRENCIES": ["EUR", "USD", "GBP"], "TIMEOUT": 30}
         self.samples = list(WORDS[:5])
+        self.sizes = [1, 2, 4, 8]
         self.rates = {"EUR": 1.0, "USD": 1.08, "GBP": 0.86}
         self.revision = {"conftest": 0, "docs": 0, "readme": 0}
         self.modules = [
@@ -445,7 +446,8 @@ class Project:
                                         f"DEFAULT_CURRENCY = CURRENCIES[0]\nTIMEOUT = {c['TIMEOUT']}\n"),
             f"{PACKAGE}/registry.py": REGISTRY,
             f"{PACKAGE}/samples.py": ('"""Sample words for the tests\' parametrize lists (read at collection)."""\n\n'
-                                      f"WORDS = {tuple(self.samples)!r}\nAMOUNTS = (3, 7, 11, 42)\n"),
+                                      f"WORDS = {tuple(self.samples)!r}\nAMOUNTS = (3, 7, 11, 42)\n"
+                                      f"SIZES = {tuple(self.sizes)!r}\n"),
             f"{PACKAGE}/loader.py": LOADER,
             f"{PACKAGE}/report.py": REPORT.format(total=total.name, title=title.name, order=order.name,
                                                    method=order.methods[0].name),
@@ -663,7 +665,7 @@ def test_order_line():
 
 TEST_SAMPLES = f'''import pytest
 
-from {PACKAGE}.samples import AMOUNTS, WORDS
+from {PACKAGE}.samples import AMOUNTS, SIZES, WORDS
 from {PACKAGE}.text import {{title}}
 
 
@@ -675,6 +677,11 @@ def test_words_are_idempotent(word):
 @pytest.mark.parametrize("amount", AMOUNTS)
 def test_amounts_are_positive(amount):
     assert amount > 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sizes_are_powers_of_two(size):
+    assert size > 0 and size & (size - 1) == 0
 '''
 
 
@@ -794,7 +801,7 @@ class History:
 
     def _constant(self) -> str:
         constants = self.project.constants
-        choice = self.rng.choice(("MAX_LINES", "CURRENCIES", "PRECISION", "TIMEOUT", "samples"))
+        choice = self.rng.choice(("MAX_LINES", "CURRENCIES", "PRECISION", "TIMEOUT", "samples", "sizes"))
         if choice == "MAX_LINES":
             constants["MAX_LINES"] += self.rng.choice((-10, 10, 20))
         elif choice == "CURRENCIES":
@@ -805,6 +812,9 @@ class History:
             constants["PRECISION"] = 5 - constants["PRECISION"]  # 2 <-> 3
         elif choice == "TIMEOUT":
             constants["TIMEOUT"] += 15
+        elif choice == "sizes":  # a new parameter of a test that imports SIZES at collection
+            self.project.sizes.append(self.project.sizes[-1] * 2)
+            return f"samples: size {self.project.sizes[-1]}"
         else:
             word = next(w for w in NEW_WORDS if w not in self.project.samples)
             self.project.samples.append(word)
