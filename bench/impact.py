@@ -21,12 +21,13 @@ For each commit C with parent P, in order:
              flipped (< to <=, == to !=, is to is not), a return value dropped (return None), an integer
              constant plus one, + and - swapped. Each alone, uncommitted: the selection is recomputed
              on the mutated working tree, then the full suite and the selection run. A missed failure
-             is a test that fails in the full run but that the selection did not run.
+             is a test that fails in the full run but that the selection did not run; a refused
+             selection one that pytest ran none of (a node id it cannot find stops the whole run).
 Times are wall seconds of the pytest process (start-up included), run as the project's own
 environment would: pytest and pytest-cov only (PYTEST_DISABLE_PLUGIN_AUTOLOAD=1), no bytecode
 written (so a mutant is never hidden by a stale .pyc). The shares are tests run by the selection
-over tests in the full run. Exit 1 when a failure is missed, when a change the map cannot see
-does not run everything, or when the median share on one-file changes is over 30 %.
+over tests in the full run. Exit 1 when a failure is missed or a selection refused, when a change
+the map cannot see does not run everything, or when the median share on one-file changes is over 30 %.
 
     python bench/impact.py [--commits 60] [--faults 2] [--seed 1] [--keep] [--quiet]
 """
@@ -164,6 +165,7 @@ class Fault:
     killed_full: bool
     killed_selection: bool
     missed: list[str]  # failed in the full run, not run by the selection
+    refused: bool  # pytest ran none of the selection: a node id it cannot find (exit 4) or nothing collected (5)
 
 
 @dataclass
@@ -234,7 +236,8 @@ class Replay:
         finally:
             target.write_text(original, encoding="utf-8")
         missed = sorted(full.failed() - set(selected.outcomes))
-        return Fault(mutant, selection, bool(full.failed()), bool(selected.failed()), missed)
+        return Fault(mutant, selection, bool(full.failed()), bool(selected.failed()), missed,
+                     selected.code in (4, 5))
 
 
 def reason_of(selection: Selection) -> str:
@@ -258,6 +261,7 @@ def report(results: list[Replayed], seconds: float) -> int:
     faults = [f for r in results for f in r.faults]
     missed = [(r.commit, f) for r in results for f in r.faults if f.missed]
     missed_tests = sum(len(f.missed) for _, f in missed)
+    refused = [(r.commit, f) for r in results for f in r.faults if f.refused]
     one_file_median = statistics.median(one_file) if one_file else 0.0
     rows = [
         ("commits replayed", f"{len(results)}"),
@@ -272,6 +276,7 @@ def report(results: list[Replayed], seconds: float) -> int:
         ("  killed by the full suite", f"{sum(f.killed_full for f in faults)}"),
         ("  killed by the selection", f"{sum(f.killed_selection for f in faults)}"),
         ("  missed failures (must be 0)", f"{missed_tests} in {len(missed)} faults"),
+        ("  selections pytest refused (must be 0)", f"{len(refused)}"),
     ]
     print()
     for label, value in rows:
@@ -279,10 +284,13 @@ def report(results: list[Replayed], seconds: float) -> int:
     for commit, fault in missed:
         print(f"MISSED at {commit.sha[:12]} ({commit.message}): {fault.mutant.path}:{fault.mutant.line} "
               f"{fault.mutant.what}: {', '.join(fault.missed)}")
+    for commit, fault in refused:
+        print(f"REFUSED at {commit.sha[:12]} ({commit.message}): {fault.mutant.path}:{fault.mutant.line} "
+              f"{fault.mutant.what}: pytest ran none of {', '.join(fault.selection.tests)}")
     for result in unseen:
         print(f"NOT A FULL RUN at {result.commit.sha[:12]} ({result.commit.message}): {result.selection.explanation}")
     print(f"\nreplay took {seconds:.0f} s; load average {load_average()}")
-    return 1 if missed or unseen or one_file_median > ONE_FILE_TARGET else 0
+    return 1 if missed or refused or unseen or one_file_median > ONE_FILE_TARGET else 0
 
 
 def progress(index: int, result: Replayed) -> None:
