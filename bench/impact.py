@@ -82,6 +82,7 @@ class Run:
 
     seconds: float = 0.0
     outcomes: dict[str, str] = field(default_factory=dict)
+    test_seconds: float = 0.0  # the tests' own durations, from JUnit: the run without pytest's start-up
     code: int = 0
     output: str = ""
 
@@ -100,8 +101,9 @@ def pytest(project: Path, out: Path, args: list[str], *, record: bool = False) -
     done = subprocess.run([*command, *args], cwd=project, env={**ENV, "COVERAGE_FILE": str(out / ".coverage")},
                           capture_output=True, text=True, timeout=600, check=False)
     seconds = time.perf_counter() - started
-    outcomes = {case.test: case.outcome for case in iter_cases(junit)} if junit.is_file() else {}
-    return Run(seconds, outcomes, done.returncode, done.stdout[-3000:] + done.stderr[-1000:])
+    cases = list(iter_cases(junit)) if junit.is_file() else []
+    return Run(seconds, {case.test: case.outcome for case in cases}, sum(case.duration_s for case in cases),
+               done.returncode, done.stdout[-3000:] + done.stderr[-1000:])
 
 
 def selected_run(project: Path, out: Path, selection: Selection, full: Run) -> Run:
@@ -258,6 +260,8 @@ def report(results: list[Replayed], seconds: float) -> int:
     one_file = [r.share for r in results if len(r.commit.files) == 1]
     p90 = statistics.quantiles(shares, n=10, method="inclusive")[-1]
     full_time, selected_time = sum(r.full.seconds for r in results), sum(r.selected.seconds for r in results)
+    full_tests = sum(r.full.test_seconds for r in results)
+    selected_tests = sum(r.selected.test_seconds for r in results)
     faults = [f for r in results for f in r.faults]
     missed = [(r.commit, f) for r in results for f in r.faults if f.missed]
     missed_tests = sum(len(f.missed) for _, f in missed)
@@ -272,6 +276,8 @@ def report(results: list[Replayed], seconds: float) -> int:
                                                           f"(target at most {ONE_FILE_TARGET:.0%})"),
         ("time: full runs / selected runs", f"{full_time:.1f} s / {selected_time:.1f} s "
                                             f"({percent(1 - selected_time / full_time)} saved)"),
+        ("  of which in the tests themselves (JUnit)", f"{full_tests:.1f} s / {selected_tests:.1f} s "
+                                                       f"({percent(1 - selected_tests / full_tests)} saved)"),
         ("faults injected", f"{len(faults)}"),
         ("  killed by the full suite", f"{sum(f.killed_full for f in faults)}"),
         ("  killed by the selection", f"{sum(f.killed_selection for f in faults)}"),
