@@ -186,8 +186,8 @@ class Replayed:
 class Replay:
     """Walks the history: the map at each parent, the selection, the runs, the faults."""
 
-    def __init__(self, project: Path, out: Path, faults: int, rng: Random, quiet: bool) -> None:
-        self.project, self.out, self.faults, self.rng, self.quiet = project, out, faults, rng, quiet
+    def __init__(self, project: Path, out: Path, faults: int, rng: Random) -> None:
+        self.project, self.out, self.faults, self.rng = project, out, faults, rng
         self.history = out / "history.sqlite"
 
     def checkout(self, commit: str) -> None:
@@ -326,7 +326,7 @@ def main() -> None:
         modules = len(list((project / PACKAGE).glob("*.py")))
         print(f"seed {args.seed}: {modules} modules, {len(commits)} commits after the first; {args.faults} faults "
               f"a commit; Python {PYTHON}; load average {load_average()}")
-        replay = Replay(project, out, args.faults, Random(args.seed), args.quiet)
+        replay = Replay(project, out, args.faults, Random(args.seed))
         replay.checkout(first)
         replay.record(first)
         results = []
