@@ -1,6 +1,7 @@
 """Which tests a change must run, from the map: a pure function, `select(SelectionInput) -> Selection`.
 
-Selected: the tests whose recorded blocks the change edits or removes; every test of a new or
+Selected: the tests whose recorded blocks the change edits or removes (with all their parameters,
+as the change may add one: a new value in a list imported at collection); every test of a new or
 changed test file; the tests that failed or were flaky on the base run; the tests the map has
 never seen; and the tests `[tool.qa] impact-inputs` names for a changed data file. Everything
 runs (`full_run`, with the reason) when the change touches what the map cannot see: a
@@ -100,8 +101,8 @@ def _select(given: SelectionInput) -> Selection:
         raise _FullRun(f"`{block}` in {file} changed, and it ran only outside any test (at collection or "
                        "session start), so the map cannot tell which tests depend on it")
     for test, ran in test_map.tests.items():
-        if ran & changed and test_file(test) in present:
-            why.setdefault(test, "affected")
+        if ran & changed and test_file(test) in present:  # every parameter: the change may add one the map lacks
+            why.setdefault(strip_params(test), "affected")
     for path in sorted(present - known_files):
         why.setdefault(path, "new")
     for test in given.tests or ():
@@ -172,14 +173,16 @@ def _declared_targets(path: str, inputs: dict[str, list[str]]) -> list[str]:
 def _result(given: SelectionInput, test_map: ImpactMap, why: dict[str, str], changed: set[BlockKey]) -> Selection:
     universe = list(given.tests) if given.tests is not None else list(test_map.tests)
     whole_files = {target for target in why if "::" not in target}
-    targets = sorted(t for t in why if t in whole_files or test_file(t) not in whole_files)
+    targets = sorted(t for t in why if (t in whole_files or test_file(t) not in whole_files)
+                     and (strip_params(t) == t or strip_params(t) not in why))  # test_x runs test_x[1] too
     counted: dict[str, str] = {}
     for test in universe:
         found = [why.get(test), why.get(strip_params(test)), why.get(test_file(test))]
         reasons = [reason for reason in found if reason is not None]
         if reasons:
             counted[test] = min(reasons, key=REASONS.index)  # one reason a test, the first that holds
-    uncounted = [t for t in targets if t not in whole_files and t not in counted]  # e.g. an input's node id
+    functions = {strip_params(t) for t in counted}  # a target without parameters counts as its parameters
+    uncounted = [t for t in targets if t not in whole_files and t not in counted and t not in functions]
     counted.update({t: why[t] for t in uncounted})
     recorded = sorted(f"{file}::{block}" for file, block in changed
                       if any((file, block) in ran for ran in test_map.tests.values()))

@@ -13,6 +13,7 @@ UTIL = "def shout(s):\n    return s.upper()\n"
 FILES = {"src/pkg/calc.py": CALC, "src/pkg/util.py": UTIL}
 T_ADD = "tests/test_calc.py::test_add"
 T_SUB = "tests/test_calc.py::test_sub[1]"
+SUB = "tests/test_calc.py::test_sub"  # how an affected parametrized test is selected: all its parameters
 T_LIMIT = "tests/test_limits.py::test_limit"  # imports calc at collection, runs none of its functions
 T_SHOUT = "tests/test_util.py::TestShout::test_shout"
 TEST_FILES = ["tests/test_calc.py", "tests/test_limits.py", "tests/test_util.py"]
@@ -51,13 +52,26 @@ def test_an_edited_function_selects_exactly_the_tests_that_ran_it() -> None:
 
 def test_a_change_to_import_time_code_selects_the_tests_that_only_imported_the_module() -> None:
     selection = select(given(edit("src/pkg/calc.py", "LIMIT = 10", "LIMIT = 11")))
-    assert selection.tests == [T_ADD, T_SUB, T_LIMIT]
+    assert selection.tests == [T_ADD, SUB, T_LIMIT]
     assert selection.explanation == "ran 3 of 4 unit tests: 3 affected by 1 changed block"
+
+
+def test_an_affected_parametrized_test_runs_every_parameter_including_one_the_change_adds() -> None:
+    # bench/impact.py found it: SIZES = (1, 2) -> (1, 2, 4) in a module the test imports at collection
+    # adds test_sub[4], which the map cannot know; selecting test_sub[1] and [2] left it out
+    new_param = "tests/test_calc.py::test_sub[4]"
+    selection = select(given(edit("src/pkg/calc.py", "LIMIT = 10", "LIMIT = 11"),
+                             tests=[T_ADD, T_SUB, new_param, T_LIMIT, T_SHOUT]))
+    assert selection.tests == [T_ADD, SUB, T_LIMIT] and selection.why[SUB] == "affected"
+    assert selection.explanation == "ran 4 of 5 unit tests: 4 affected by 1 changed block"
+    # a parameter that also failed on the base is run once, through its function
+    failed = select(given(edit("src/pkg/calc.py", "a - b", "b - a"), failed_on_base=[T_SUB]))
+    assert failed.tests == [SUB] and failed.explanation == "ran 1 of 4 unit tests: 1 affected by 1 changed function"
 
 
 def test_a_removed_function_selects_its_tests() -> None:
     change = FileChange("src/pkg/calc.py", CALC, CALC.replace("\n\ndef sub(a, b):\n    return a - b\n", ""))
-    assert select(given(change)).tests == [T_ADD, T_SUB, T_LIMIT]  # removing a function is an import-time change
+    assert select(given(change)).tests == [T_ADD, SUB, T_LIMIT]  # removing a function is an import-time change
     deleted = FileChange("src/pkg/util.py", UTIL, None)
     assert select(given(deleted)).tests == [T_SHOUT]
 
