@@ -108,7 +108,7 @@ def test_a_branch_runs_the_tests_its_change_can_break_and_carries_coverage_forwa
     assert "(map of the full run on main at" in said and ", which passed)" in said
     explained = qa(project, "plan", "--explain", "--base", "main")
     assert "unit: ran 3 of 6 unit tests: 3 affected by 1 changed function" in explained.stdout, explained.stderr
-    assert "tests/test_mul.py::test_mul[2]" in explained.stdout
+    assert "    tests/test_mul.py::test_mul\n" in explained.stdout  # every parameter of it
 
 
 def test_a_change_no_test_reaches_runs_none_and_passes(project: Path) -> None:
