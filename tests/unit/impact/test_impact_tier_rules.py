@@ -70,3 +70,9 @@ def test_branches_are_carried_with_the_lines(tmp_path: Path) -> None:
     carried = carry_forward(test_map, {("m.py", "g")}, measured, tmp_path)
     assert (carried.covered, carried.statements, carried.covered_branches, carried.branches) == (6, 6, 2, 2)
     assert carried.percent == 100.0
+
+
+def test_misses_are_named_up_to_a_limit() -> None:
+    many = [f"tests/test_a.py::test_{i}" for i in range(500)]
+    run = evaluate(tier(TierSelection("recorded", misses=many), tests=3), {}, "critical")
+    assert len(run.problems) == 51 and run.problems[-1].message.startswith("450 more tests")
