@@ -26,6 +26,13 @@ class CarriedCoverage:
     branches: int = 0
 
     @property
+    def consistent(self) -> bool:
+        """Counts that can be true (read from a tier.json, which anyone who made the results wrote)."""
+        counts = (self.covered, self.statements, self.covered_branches, self.branches)
+        return (all(type(n) is int and n >= 0 for n in counts) and self.covered <= self.statements
+                and self.covered_branches <= self.branches)
+
+    @property
     def percent(self) -> float:
         """coverage.py's own figure: lines and branches together."""
         total = self.statements + self.branches

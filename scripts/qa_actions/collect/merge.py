@@ -105,7 +105,7 @@ def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | 
     if result.status in ("passed", "failed"):
         result.coverage = _coverage(name, parts, results, project)
         carried = result.selection.coverage if result.selection and result.selection.mode == "selected" else None
-        if result.coverage is not None and carried is not None:
+        if result.coverage is not None and carried is not None and carried.consistent:
             # a selected run measured part of the tests: the blocks the change left alone carry the map's counts
             result.coverage.percent = round(carried.percent, 2)
             result.coverage.covered_lines, result.coverage.num_statements = carried.covered, carried.statements

@@ -13,7 +13,7 @@ from qa_actions.impact.map import ImpactMap
 from qa_actions.impact.select import FileChange
 from qa_actions.impact.tier import carry_forward, touched_blocks
 from qa_actions.model import Counts, RunInfo, RunResult, TierResult
-from qa_actions.tier_selection import TierSelection
+from qa_actions.tier_selection import CarriedCoverage, TierSelection
 
 OLD = "def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n"
 NEW = "def add(a, b):\n    return b + a\n\n\ndef mul(a, b):\n    return a * b\n\n\ndef neg(a):\n    return -a\n"
@@ -76,3 +76,10 @@ def test_misses_are_named_up_to_a_limit() -> None:
     many = [f"tests/test_a.py::test_{i}" for i in range(500)]
     run = evaluate(tier(TierSelection("recorded", misses=many), tests=3), {}, "critical")
     assert len(run.problems) == 51 and run.problems[-1].message.startswith("450 more tests")
+
+
+def test_impossible_carried_counts_are_not_believed() -> None:
+    assert CarriedCoverage(9, 10, covered_branches=1, branches=2).consistent
+    for wrong in (CarriedCoverage(11, 10), CarriedCoverage(-1, 10), CarriedCoverage(1, 1, covered_branches=3,
+                                                                                   branches=2)):
+        assert not wrong.consistent
