@@ -35,13 +35,13 @@ from ..scrub import scrub_tree, write_text
 from ..terminal import PROGRESS_ENV
 from ..testing.selection import SELECTION_ENV, SELECTION_REPORT_ENV
 from ..tier_selection import TierSelection
-
-if TYPE_CHECKING:  # test-impact selection is imported by the tiers that select, not before every run
-    from ..impact.tier import ImpactPlan
 from .chaos import find_experiments, run_experiments
 from .load import LOAD_FILES, run_load
 from .run import TierRun
 from .shards import pytest_split_args, remove_other_layouts
+
+if TYPE_CHECKING:  # test-impact selection is imported by the tiers that select, not before every run
+    from ..impact.tier import ImpactPlan
 
 # pytest's documented exit codes
 PYTEST_NO_TESTS = 5
@@ -213,7 +213,8 @@ def pytest_invocation(run: TierRun, interpreter: Interpreter, paths: list[str],
         sources = coverage_sources(run.config, tier)
         if not sources and not run.config.detection.coverage_config:
             raise MissingTool(
-                f"tier `{run.name}` has a coverage gate but nothing to measure: set "
+                f"tier `{run.name}` has a coverage gate{' or records an impact map' if recording else ''} but"
+                " nothing to measure: set "
                 f"`[tool.qa.tiers.{run.name}] source` in {run.config.source}"
             )
         # no source named: the project's coverage settings (`include`) choose what is measured
