@@ -52,3 +52,6 @@ class TierSelection:
     base: str | None = None  # the commit the change is compared with
     coverage: CarriedCoverage | None = None
     misses: list[str] = field(default_factory=list)  # failing tests an earlier selection would have left out
+    # a recording run: the project folder it measured in (the data file's paths are under it, which
+    # another job's checkout may not be)
+    measured_in: str | None = None

@@ -65,10 +65,12 @@ def strip_params(test: str) -> str:
 
 
 def build_map(data_file: Path, project: Path, test_ids: Iterable[str], *, commit: str | None = None,
-              python: str | None = None, tier: str = "unit", report: Path | None = None) -> ImpactMap:
+              python: str | None = None, tier: str = "unit", report: Path | None = None,
+              measured_in: Path | None = None) -> ImpactMap:
     """The map of a run: its coverage data file (with contexts) and every test id it ran (from JUnit,
     so that a test that ran no measured line is known too); with the run's coverage.py JSON
-    `report`, each block's covered and statement lines too."""
+    `report`, each block's covered and statement lines too. `measured_in`: where the project was
+    when the run measured it, if not at `project` (another job's checkout)."""
     from coverage import CoverageData  # the map is built in qa's environment, which has coverage
 
     root = project.resolve()
@@ -82,6 +84,8 @@ def build_map(data_file: Path, project: Path, test_ids: Iterable[str], *, commit
     dotted = _dotted_tests(tests)
     for measured in sorted(data.measured_files()):
         path = project_relative(measured, root)
+        if path is None and measured_in is not None:
+            path = project_relative(measured, measured_in)
         if path is None or not path.endswith(".py"):
             continue
         try:

@@ -28,7 +28,8 @@ class Recorded:
 
 
 def record_map(config: QaConfig, tier: str, coverage: Path, junit: Path, *, commit: str | None, branch: str | None,
-               python: str, history: Path | None = None, report: Path | None = None) -> Recorded:
+               python: str, history: Path | None = None, report: Path | None = None,
+               measured_in: Path | None = None) -> Recorded:
     """Build the map of a run (its coverage data file, recorded with contexts, and its JUnit report;
     with its coverage.py JSON `report`, the lines each block covered, which a selected run carries
     forward) and store it in the history, for `branch` at `commit` (default: HEAD)."""
@@ -39,7 +40,7 @@ def record_map(config: QaConfig, tier: str, coverage: Path, junit: Path, *, comm
                          "with `--cov-context=test` and a JUnit report")
     tests = [case.test for case in iter_cases(junit)]
     test_map = build_map(coverage, config.project, tests, commit=commit, python=python, tier=tier,
-                         report=report if report is not None and report.is_file() else None)
+                         report=report if report is not None and report.is_file() else None, measured_in=measured_in)
     if not any(test_map.tests.values()):
         raise InputError(f"{coverage} holds no per-test contexts: run pytest with `--cov-context=test`")
     target = config.history.path(config.project, history)
@@ -142,6 +143,8 @@ def record_run_maps(config: QaConfig, results: Path, history: Path, *, branch: s
         if not recorded or manifest.status != "ran" or manifest.tier not in config.tiers or not manifest.python_version:
             continue
         python = ".".join(manifest.python_version.split(".")[:2])
+        measured_in = manifest.selection.measured_in  # the tier job's checkout, maybe not this job's
         done.append(record_map(config, manifest.tier, folder / COVERAGE_DATA, folder / JUNIT, commit=commit,
-                               branch=branch, python=python, history=history, report=folder / COVERAGE_JSON))
+                               branch=branch, python=python, history=history, report=folder / COVERAGE_JSON,
+                               measured_in=Path(measured_in) if measured_in else None))
     return done

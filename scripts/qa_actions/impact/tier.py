@@ -50,7 +50,8 @@ def plan_impact(config: QaConfig, tier: str, *, base: str | None, full_run: str 
     if config.tiers[tier].select != "affected":
         return None
     if base is None:
-        record = TierSelection("recorded", f"full run of the {tier} tests, recording the impact map")
+        record = TierSelection("recorded", f"full run of the {tier} tests, recording the impact map",
+                               measured_in=str(config.project.resolve()))
         return ImpactPlan(record, contexts=True, prior=_prior_selection(config, tier, python, history))
     if full_run:
         return ImpactPlan(_full(tier, full_run, base))

@@ -222,7 +222,9 @@ def nightly(sandbox: ActSandbox, github: FakeGitHub) -> ActRun:
     smoke = project / "tests" / "smoke" / "test_service_up.py"
     smoke.write_text(smoke.read_text().replace('{"status": "ok"}', '{"status": "down"}'))
     pyproject = project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "\n[tool.qa.tiers.acid]\nenabled = false\n")
+    # unit selects (docs/impact.md): the scheduled run is a full one that records the impact map
+    pyproject.write_text(pyproject.read_text() + "\n[tool.qa.tiers.acid]\nenabled = false\n"
+                         '\n[tool.qa.tiers.unit]\nselect = "affected"\n')
     return sandbox.run(repository, "schedule", repository_event(repository, schedule="17 3 * * *"),
                        run_id=NIGHTLY_RUN, env=api_env(github))
 
@@ -236,6 +238,14 @@ def test_nightly_runs_every_tier_even_disabled_ones(nightly: ActRun, sandbox: Ac
     assert list(results["tiers"]) == tiers
     assert results["tiers"]["load"]["status"] == "passed" and results["tiers"]["acid"]["status"] == "passed"
     assert results["tiers"]["smoke"]["status"] == "failed" and results["verdict"] == "failed"
+
+
+def test_the_nightly_records_the_impact_map_of_a_selecting_tier(nightly: ActRun, sandbox: ActSandbox) -> None:
+    """The tier job of a tier with select = "affected" fetches the history and restores the maps (none
+    yet), runs every test with per-test contexts, and the report job stores the map in the history."""
+    results = read_json(sandbox.artifacts / str(NIGHTLY_RUN) / "qa-report" / "qa-results" / "results.json")
+    assert results["tiers"]["unit"]["selection"]["mode"] == "recorded"
+    assert "impact map of unit at" in nightly.messages("nightly/qa nightly/report")
 
 
 def test_a_failing_nightly_opens_one_labelled_issue(nightly: ActRun, github: FakeGitHub) -> None:

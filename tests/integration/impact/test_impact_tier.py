@@ -168,3 +168,15 @@ def test_without_a_map_everything_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert selection(tmp_path)["reason"] == ("there is no impact map of the unit tests yet (a full run on the base "
                                              "branch records one)")
+
+
+def test_the_report_job_records_the_map_in_another_checkout(project: Path, tmp_path: Path) -> None:
+    """The tier job measured in its checkout; the report job, in another folder, still maps its paths."""
+    git(project, "checkout", "-q", "main")
+    assert qa(project, "tier", "unit").returncode == 0
+    elsewhere = tmp_path / "report-job"
+    shutil.copytree(project, elsewhere, symlinks=True)
+    shutil.rmtree(project)  # the data file's paths point here: nothing of it may be read
+    assert qa(elsewhere, "collect").returncode == 0
+    added = qa(elsewhere, "history", "add")
+    assert "impact map of unit at" in added.stdout and "blocks in 2 files" in added.stdout, added.stdout
