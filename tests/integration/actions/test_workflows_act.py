@@ -26,6 +26,7 @@ from actrun import (
     with_inputs,
     with_outputs_job,
 )
+from git_repo import git
 from github_api import FakeGitHub, start
 
 pytestmark = pytest.mark.act
@@ -119,6 +120,10 @@ def pr_run(sandbox: ActSandbox, github: FakeGitHub) -> ActRun:
     workflow = with_outputs_job(caller("pull-request.yml") + BUILDING_BLOCKS, "qa",
                                 ["verdict", "tests", "failed", "coverage"])
     repository = sandbox.consumer("ledger", {"qa.yml": workflow}, SAMPLE)
+    # unit selects (docs/impact.md); no base run has recorded a map yet, so every test runs, and says why
+    pyproject = repository / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.qa.tiers.unit]\nselect = "affected"\n')
+    git(repository, "commit", "-qam", "unit selects")
     return sandbox.run(repository, "pull_request", pull_request_event(repository), run_id=PR_RUN,
                        env=api_env(github))
 
@@ -194,6 +199,7 @@ def test_the_pull_request_gets_one_comment_and_a_check_run_per_tier_scan_and_gat
     head = head_sha(sandbox.root / "ledger")
     (comment,) = github.comments("acme/ledger", 7)
     assert "<!-- qa-actions:" in comment["body"] and "passed" in comment["body"]
+    assert "🎯 unit: full run of the unit tests: there is no impact map of the unit tests yet" in comment["body"]
     assert f"[📊 dashboard](https://github.com/acme/ledger/actions/runs/{PR_RUN}#artifacts)" in comment["body"]
     names = check_runs(github, "acme/ledger", head)
     assert sorted(names) == sorted([*(f"qa / {tier}" for tier in TIERS), "qa / security", "qa / coverage",
