@@ -19,11 +19,10 @@ from qa_actions.model import (
     TierResult,
     save_results,
 )
+from qa_actions.tier_selection import TierSelection
 
 BASE_CONFIG = "[tool.qa.tiers.unit]\npaths = ['tests/unit']\ncoverage = 80\n" \
               "[tool.qa.tiers.integration]\npaths = ['tests/integration']\ncoverage = false\n"
-
-
 
 
 def project_with_history(tmp_path: Path) -> tuple[Path, str]:
@@ -167,3 +166,23 @@ def test_a_pull_request_cannot_excuse_a_tier_without_tests(tmp_path: Path) -> No
     assert protected.returncode == 1, protected.stdout
     (no_tests,) = problems(project)["no-tests"]
     assert (no_tests["source"], no_tests["message"]) == ("smoke", "no tests found: looked in tests/smoke")
+
+
+def test_a_selection_the_base_branch_does_not_allow_is_a_problem(tmp_path: Path) -> None:
+    """A pull request that turns test-impact selection on decides which of its tests run: under
+    protect-gates the base branch's `select = "all"` applies (docs/impact.md)."""
+    project, base = project_with_history(tmp_path)
+    git(project, "checkout", "-qb", "feature")
+    (project / "pyproject.toml").write_text(BASE_CONFIG.replace("coverage = 80", "coverage = 80\nselect = 'affected'"))
+    git(project, "commit", "-qam", "select")
+    unit = ran("unit", tests=1, coverage=CoverageResult(90.0, 80))
+    unit.selection = TierSelection("selected", "ran 1 of 5 unit tests: 1 affected by 1 changed function",
+                                   selected=1, total=5)
+    forged_results(project, {"unit": unit, "integration": ran("integration")})
+
+    unprotected = qa("gate", "--project", project, "--gates-from", base, "--no-protect-gates")
+    assert unprotected.returncode == 0 and "selection-not-allowed" not in problems(project), unprotected.stdout
+    protected = qa("gate", "--project", project, "--gates-from", base, "--protect-gates")
+    assert protected.returncode == 1, protected.stdout
+    (problem,) = problems(project)["selection-not-allowed"]
+    assert problem["category"] == "high" and "ran 1 of 5 unit tests" in problem["message"]
