@@ -203,6 +203,11 @@ class TierResult:
     shard_durations: dict[str, float] = field(default_factory=dict)  # `K/N` -> seconds, for a sharded tier
     selection: TierSelection | None = None  # what test-impact selection ran (docs/impact.md)
 
+    @property
+    def selected_part(self) -> TierSelection | None:
+        """The selection, when it ran part of the tier's tests (not a full run)."""
+        return self.selection if self.selection is not None and self.selection.mode == "selected" else None
+
 
 @dataclass
 class Finding:

@@ -309,15 +309,14 @@ def gate_results(config: QaConfig, results: Path, settings: GateSettings | None 
     found = [(GATES, "gate-lowered", f"this pull request {change} ({applied})", False) for change in lowered]
     before = base_test_count(history, base_branch_for(judge.history, read_github_env()), run)
     # a selected tier ran part of its tests: what it collected is the count to compare
-    count = sum(t.selection.total if t.selection and t.selection.mode == "selected" else t.counts.tests
-                for t in run.tiers.values())
+    count = sum(t.selected_part.total if t.selected_part else t.counts.tests for t in run.tiers.values())
     removed = tests_removed(count, before, judge.tests_removed_share)
     if removed:
         found.append((GATES, "tests-removed", removed, True))
-    found += [(name, "selection-not-allowed", f"tier {name} ran a test-impact selection ({tier.selection.explanation})"
+    found += [(name, "selection-not-allowed", f"tier {name} ran a test-impact selection ({chosen.explanation})"
                " but the judging configuration runs every test of it (select = \"all\"): the tests left out"
                " did not run", True)
-              for name, tier in run.tiers.items() if tier.selection is not None and tier.selection.mode == "selected"
+              for name, tier in run.tiers.items() if (chosen := tier.selected_part) is not None
               and (name not in judge.tiers or judge.tiers[name].select != "affected")]
     if settings.coverage_only:
         gates = {name: gate for name in expected if name in judge.tiers

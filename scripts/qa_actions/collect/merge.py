@@ -104,7 +104,7 @@ def merge_tier(name: str, parts: list[TierPart], results: Path, project: Path | 
     result.selection = next((m.selection for m in manifests if m.selection is not None), None)
     if result.status in ("passed", "failed"):
         result.coverage = _coverage(name, parts, results, project)
-        carried = result.selection.coverage if result.selection and result.selection.mode == "selected" else None
+        carried = result.selected_part.coverage if result.selected_part else None
         if result.coverage is not None and carried is not None and carried.consistent:
             # a selected run measured part of the tests: the blocks the change left alone carry the map's counts
             result.coverage.percent = round(carried.percent, 2)

@@ -60,6 +60,12 @@ def plan(project: Path, tiers: str | None, every: bool, shards: str | None, envi
     return EXIT_OK
 
 
+def _named_tiers(config: QaConfig, tiers: str | None) -> list[str]:
+    """The tiers --tiers names for --explain (every enabled one when it names none)."""
+    chosen = selection(tiers)
+    return config.enabled_tiers() if chosen is None else config.select_tiers(chosen) if chosen else []
+
+
 def _explanation(config: QaConfig, tiers: str | None) -> str:
     from ..config.detect.install import detect_install, detect_python_version
     from ..errors import QaError
@@ -75,8 +81,7 @@ def _explanation(config: QaConfig, tiers: str | None) -> str:
         interpreter, modules = f"Python {'.'.join(map(str, found.version))} at {found.executable}", found.modules
     except QaError as exc:
         interpreter = f"{python}: {exc}"
-    chosen = selection(tiers)
-    names = config.enabled_tiers() if chosen is None else config.select_tiers(chosen) if chosen else []
+    names = _named_tiers(config, tiers)
     document = read_toml(config.source) if config.source.is_file() else {}
     configured = isinstance(document.get("tool"), dict) and "qa" in document["tool"]
     plan = detect_install(config.project)
@@ -92,9 +97,7 @@ def _selection_text(config: QaConfig, tiers: str | None, base: str | None) -> st
     from ..pipeline import impact_request
     from ..project.interpreter import probe, project_python
 
-    chosen = selection(tiers)
-    names = config.enabled_tiers() if chosen is None else config.select_tiers(chosen) if chosen else []
-    selecting = [name for name in names if config.tiers[name].select == "affected"]
+    selecting = [name for name in _named_tiers(config, tiers) if config.tiers[name].select == "affected"]
     if not selecting:
         return ""
     import sys

@@ -75,8 +75,8 @@ def collected_nothing(tier: TierResult) -> bool:
 
 def selected_none(tier: TierResult) -> bool:
     """The tier's test-impact selection kept none of the tests pytest collected."""
-    chosen = tier.selection
-    return chosen is not None and chosen.mode == "selected" and chosen.selected == 0 and chosen.total > 0
+    chosen = tier.selected_part
+    return chosen is not None and chosen.selected == 0 and chosen.total > 0
 
 
 def nothing_ran(run: RunResult) -> bool:

@@ -150,8 +150,8 @@ class _Checks:
             title = f"{c.passed} passed, {c.failed + c.errors} failed, {c.skipped} skipped"
             if tier.coverage is not None:
                 title += f" · coverage {fmt.coverage(tier.coverage)}"
-            if tier.selection is not None and tier.selection.mode == "selected":
-                title += f" · selected {tier.selection.selected} of {tier.selection.total}"
+            if (chosen := tier.selected_part) is not None:
+                title += f" · selected {chosen.selected} of {chosen.total}"
         rows = [[str(c.tests), str(c.passed), str(c.failed), str(c.errors), str(c.skipped), str(c.flaky),
                  duration(tier.duration_s), fmt.coverage(tier.coverage)]]
         chosen = fmt.selection_line(tier.name, tier)
