@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from ..model import ChangedLinesResult, CoverageResult, RunResult, TierResult
+from ..text import one_line
+
+SELECTION_CHARS = 1000  # of a tier's selection line
 
 
 def coverage(result: CoverageResult | None) -> str:
@@ -49,4 +52,4 @@ def selection_line(name: str, tier: TierResult) -> str | None:
     if carried is not None:
         text += (f"; coverage: {carried.carried_blocks} unchanged blocks carried forward from "
                  f"{(carried.base_commit or 'the map')[:7]}, {carried.measured_blocks} measured now")
-    return text
+    return one_line(text, SELECTION_CHARS)  # a tier.json says what it likes: one line, of bounded length

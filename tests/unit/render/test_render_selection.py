@@ -3,6 +3,7 @@ why, and where its coverage came from (docs/impact.md); a reader must never take
 
 from sample_results import passing_run
 
+from qa_actions.render import format as fmt
 from qa_actions.render.checks import render_check_runs
 from qa_actions.render.comment import render_comment, render_job_summary, results_digest
 from qa_actions.render.console import report
@@ -36,3 +37,10 @@ def test_the_comment_the_summary_and_the_check_say_what_the_selection_ran() -> N
 
 def test_the_console_says_it_too() -> None:
     assert f"selection: {LINE}" in " ".join(render_text(report(selected_run())).split())
+
+
+def test_a_hostile_explanation_stays_one_bounded_line() -> None:
+    run = selected_run()
+    run.tiers["unit"].selection.explanation = "ran 1\n::warning::pwn " + "x" * 5000
+    (line,) = fmt.selection_lines(run)
+    assert "\n" not in line and len(line) <= 1000 and "ran 1 ::warning::pwn" in line
